@@ -1,0 +1,60 @@
+package dev.portcullis.gateway.config;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import dev.portcullis.gateway.route.RoutePolicy;
+import dev.portcullis.gateway.security.AccessCheckFilter;
+import dev.portcullis.gateway.security.AccessTokenConverter;
+import dev.portcullis.gateway.security.AccessTokenVerifier;
+import dev.portcullis.gateway.security.JwksKeyStore;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The access-cookie check: signing keys from the auth service's JWKS, the cached verifier and
+ * the global filter that applies them.
+ */
+@Configuration(proxyBeanMethods = false)
+class AccessCheckConfig {
+
+	@Bean
+	@ConditionalOnMissingBean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	@Bean
+	JwksKeyStore jwksKeyStore(GatewayProperties properties) {
+		GatewayProperties.Jwks jwks = properties.jwks();
+		return new JwksKeyStore(WebClient.builder().build(), properties.jwksUri(), algorithms(properties),
+				jwks.refreshInterval(), jwks.minRefetchInterval(), jwks.timeout());
+	}
+
+	@Bean
+	AccessTokenVerifier accessTokenVerifier(JwksKeyStore keyStore, GatewayProperties properties, Clock clock) {
+		return new AccessTokenVerifier(keyStore,
+				new AccessTokenVerifier.Settings(properties.issuer(), properties.audience(), properties.tokenType(),
+						algorithms(properties), properties.clockSkew(), properties.maxTokenSize(),
+						properties.cacheSize()),
+				clock);
+	}
+
+	@Bean
+	AccessCheckFilter accessCheckFilter(AccessTokenVerifier verifier, RoutePolicy routePolicy,
+			GatewayProperties properties) {
+		return new AccessCheckFilter(new AccessTokenConverter(properties.accessCookie()), verifier, routePolicy,
+				properties.identityHeaders(), List.of(properties.accessCookie(), properties.refreshCookie()));
+	}
+
+	private static Set<JWSAlgorithm> algorithms(GatewayProperties properties) {
+		return properties.algorithms().stream().map(JWSAlgorithm::parse).collect(Collectors.toUnmodifiableSet());
+	}
+
+}

@@ -1,0 +1,20 @@
+package dev.portcullis.gateway.config;
+
+import dev.portcullis.gateway.web.CorsFilter;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Cross-origin access for the configured single-page-app origins.
+ */
+@Configuration(proxyBeanMethods = false)
+class CorsConfig {
+
+	@Bean
+	CorsFilter corsFilter(GatewayProperties properties) {
+		GatewayProperties.Cors cors = properties.cors();
+		return new CorsFilter(cors.allowedOrigins(), cors.allowedMethods(), cors.maxAge().toSeconds());
+	}
+
+}

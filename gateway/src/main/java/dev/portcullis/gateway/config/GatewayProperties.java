@@ -1,0 +1,146 @@
+package dev.portcullis.gateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the gateway's access check, bound from {@code portcullis.gateway.*}.
+ *
+ * @param jwksUri where the auth service publishes its signing keys (JWK Set, RFC 7517)
+ * @param jwks when and how the key set is fetched
+ * @param accessCookie name of the cookie carrying the access token
+ * @param refreshCookie name of the refresh cookie, stripped from proxied requests
+ * @param issuer required {@code iss}
+ * @param audience required value of {@code aud}
+ * @param tokenType required JOSE {@code typ} header (RFC 9068)
+ * @param algorithms JWS algorithms accepted; anything else is rejected before key lookup
+ * @param clockSkew tolerance applied to {@code exp} and {@code nbf}
+ * @param maxTokenSize longest access cookie value, in characters, worth parsing
+ * @param cacheSize most verified tokens kept in memory
+ * @param identityHeaders client-sent headers removed in addition to {@code X-User-*} and
+ * {@code X-Session-Id}
+ * @param publicPaths path patterns that need no access token, on top of routes with
+ * metadata {@code public: true}
+ * @param cors cross-origin settings
+ * @param csrf cross-site request forgery settings
+ */
+@Validated
+@ConfigurationProperties("portcullis.gateway")
+public record GatewayProperties(
+		@NotNull URI jwksUri,
+		@Valid @DefaultValue Jwks jwks,
+		@NotBlank @DefaultValue("__Host-access_token") String accessCookie,
+		@NotBlank @DefaultValue("__Secure-refresh_token") String refreshCookie,
+		@NotBlank @DefaultValue("portcullis") String issuer,
+		@NotBlank @DefaultValue("portcullis") String audience,
+		@NotBlank @DefaultValue("at+jwt") String tokenType,
+		@NotEmpty @DefaultValue("RS256") Set<String> algorithms,
+		@NotNull @DefaultValue("30s") Duration clockSkew,
+		@DefaultValue("4096") int maxTokenSize,
+		@DefaultValue("100000") long cacheSize,
+		@DefaultValue List<String> identityHeaders,
+		@DefaultValue List<String> publicPaths,
+		@Valid @DefaultValue Cors cors,
+		@Valid @DefaultValue Csrf csrf) {
+
+	public GatewayProperties {
+		if (jwksUri == null) {
+			throw new IllegalArgumentException(
+					"portcullis.gateway.jwks-uri is not set: point it at the auth service's /.well-known/jwks.json");
+		}
+		requireNotNegative(clockSkew, "clock-skew");
+		requirePositive(maxTokenSize, "max-token-size");
+		requirePositive(cacheSize, "cache-size");
+		for (String algorithm : algorithms) {
+			if (algorithm.equalsIgnoreCase("none") || algorithm.startsWith("HS")) {
+				throw new IllegalArgumentException("portcullis.gateway.algorithms must list asymmetric JWS algorithms"
+						+ " only (e.g. RS256, ES256), not " + algorithm);
+			}
+		}
+		algorithms = Set.copyOf(algorithms);
+		identityHeaders = List.copyOf(identityHeaders);
+		publicPaths = List.copyOf(publicPaths);
+	}
+
+	/**
+	 * @param refreshInterval longest time between two fetches; a shorter {@code max-age} wins
+	 * @param minRefetchInterval shortest time between two fetches triggered by an unknown
+	 * {@code kid}, and the retry delay after a failed fetch
+	 * @param timeout bound on one fetch
+	 */
+	public record Jwks(@NotNull @DefaultValue("5m") Duration refreshInterval,
+			@NotNull @DefaultValue("10s") Duration minRefetchInterval,
+			@NotNull @DefaultValue("5s") Duration timeout) {
+
+		public Jwks {
+			requirePositive(refreshInterval.toMillis(), "jwks.refresh-interval");
+			requireNotNegative(minRefetchInterval, "jwks.min-refetch-interval");
+			requirePositive(timeout.toMillis(), "jwks.timeout");
+		}
+
+	}
+
+	/**
+	 * @param allowedOrigins exact origins (scheme://host[:port]) allowed to call with
+	 * credentials; also the CSRF origin allowlist
+	 * @param allowedMethods methods announced in preflight responses
+	 * @param maxAge how long browsers may cache a preflight answer
+	 */
+	public record Cors(@DefaultValue List<String> allowedOrigins,
+			@DefaultValue({ "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" }) List<String> allowedMethods,
+			@NotNull @DefaultValue("30m") Duration maxAge) {
+
+		public Cors {
+			for (String origin : allowedOrigins) {
+				if (origin.equals("*") || origin.endsWith("/")) {
+					throw new IllegalArgumentException("portcullis.gateway.cors.allowed-origins takes exact origins like"
+							+ " https://app.example.com (no '*', no trailing slash), got " + origin);
+				}
+			}
+			allowedOrigins = List.copyOf(allowedOrigins);
+			allowedMethods = List.copyOf(allowedMethods);
+		}
+
+	}
+
+	/**
+	 * @param enabled whether unsafe methods are checked at all
+	 * @param allowedFetchSites {@code Sec-Fetch-Site} values accepted for unsafe methods
+	 */
+	public record Csrf(@DefaultValue("true") boolean enabled,
+			@DefaultValue("same-origin") Set<String> allowedFetchSites) {
+
+		public Csrf {
+			if (allowedFetchSites.contains("cross-site") || allowedFetchSites.contains("none")) {
+				throw new IllegalArgumentException("portcullis.gateway.csrf.allowed-fetch-sites may list same-origin"
+						+ " and same-site only");
+			}
+			allowedFetchSites = Set.copyOf(allowedFetchSites);
+		}
+
+	}
+
+	private static void requireNotNegative(Duration value, String name) {
+		if (value.isNegative()) {
+			throw new IllegalArgumentException("portcullis.gateway." + name + " must not be negative");
+		}
+	}
+
+	private static void requirePositive(long value, String name) {
+		if (value <= 0) {
+			throw new IllegalArgumentException("portcullis.gateway." + name + " must be positive");
+		}
+	}
+
+}

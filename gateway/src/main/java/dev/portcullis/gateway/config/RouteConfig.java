@@ -1,0 +1,26 @@
+package dev.portcullis.gateway.config;
+
+import dev.portcullis.gateway.route.PublicRoutesReport;
+import dev.portcullis.gateway.route.RoutePolicy;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Which routes are public, and the start-up report listing them.
+ */
+@Configuration(proxyBeanMethods = false)
+class RouteConfig {
+
+	@Bean
+	RoutePolicy routePolicy(GatewayProperties properties) {
+		return new RoutePolicy(properties.publicPaths());
+	}
+
+	@Bean
+	PublicRoutesReport publicRoutesReport(org.springframework.cloud.gateway.config.GatewayProperties gateway,
+			GatewayProperties properties) {
+		return new PublicRoutesReport(gateway, properties.publicPaths());
+	}
+
+}

@@ -1,0 +1,215 @@
+package dev.portcullis.gateway.security;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Holds the auth service's current {@link SigningKeys}, fetched from its JWKS endpoint with a
+ * non-blocking client: once at start-up, then again ahead of the advertised {@code max-age}
+ * (capped by the refresh interval), and on demand when a token names an unknown key.
+ *
+ * <p>On-demand fetches are single-flight and rate-limited. A failed fetch keeps the keys
+ * already held, so an auth-service outage does not break logged-in traffic.
+ */
+public class JwksKeyStore implements SigningKeySource, SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(JwksKeyStore.class);
+
+	private static final Pattern MAX_AGE = Pattern.compile("max-age=(\\d+)");
+
+	private static final Duration RETRY_FLOOR = Duration.ofSeconds(1);
+
+	private final WebClient client;
+
+	private final URI uri;
+
+	private final Set<JWSAlgorithm> algorithms;
+
+	private final Duration refreshInterval;
+
+	private final Duration minRefetchInterval;
+
+	private final Duration timeout;
+
+	private final AtomicReference<SigningKeys> keys = new AtomicReference<>(SigningKeys.NONE);
+
+	private final AtomicReference<Mono<SigningKeys>> inFlight = new AtomicReference<>();
+
+	private final AtomicLong lastOnDemandNanos = new AtomicLong();
+
+	private volatile boolean lastFetchFailed;
+
+	private volatile Duration nextRefresh;
+
+	private volatile Disposable schedule;
+
+	public JwksKeyStore(WebClient client, URI uri, Set<JWSAlgorithm> algorithms, Duration refreshInterval,
+			Duration minRefetchInterval, Duration timeout) {
+		this.client = client;
+		this.uri = uri;
+		this.algorithms = Set.copyOf(algorithms);
+		this.refreshInterval = refreshInterval;
+		this.minRefetchInterval = minRefetchInterval;
+		this.timeout = timeout;
+		this.nextRefresh = refreshInterval;
+		this.lastOnDemandNanos.set(System.nanoTime() - minRefetchInterval.toNanos());
+	}
+
+	@Override
+	public SigningKeys current() {
+		return this.keys.get();
+	}
+
+	@Override
+	public boolean lastFetchFailed() {
+		return this.lastFetchFailed;
+	}
+
+	/**
+	 * Fetches the key set again unless an on-demand fetch happened within the minimum
+	 * refetch interval. Completes empty either way; a failure is recorded, not signalled.
+	 */
+	@Override
+	public Mono<Void> refetchForUnknownKey() {
+		long now = System.nanoTime();
+		long last = this.lastOnDemandNanos.get();
+		boolean due = now - last >= this.minRefetchInterval.toNanos();
+		if (this.inFlight.get() == null && !(due && this.lastOnDemandNanos.compareAndSet(last, now))) {
+			return Mono.empty();
+		}
+		return fetch().then().onErrorComplete();
+	}
+
+	/**
+	 * Fetches the key set now, joining a fetch already in flight.
+	 * @return the keys fetched
+	 */
+	public Mono<SigningKeys> fetch() {
+		while (true) {
+			Mono<SigningKeys> running = this.inFlight.get();
+			if (running != null) {
+				return running;
+			}
+			AtomicReference<Mono<SigningKeys>> self = new AtomicReference<>();
+			Mono<SigningKeys> created = download().doFinally((signal) -> this.inFlight.compareAndSet(self.get(), null))
+				.cache();
+			self.set(created);
+			if (this.inFlight.compareAndSet(null, created)) {
+				return created;
+			}
+		}
+	}
+
+	private Mono<SigningKeys> download() {
+		return this.client.get()
+			.uri(this.uri)
+			.accept(MediaType.APPLICATION_JSON)
+			.exchangeToMono(this::readBody)
+			.timeout(this.timeout)
+			// parsing builds key objects through JCA provider lookups: keep it off the event loop
+			.publishOn(Schedulers.boundedElastic())
+			.map(this::install)
+			.doOnError(this::recordFailure);
+	}
+
+	private Mono<Fetched> readBody(ClientResponse response) {
+		if (!response.statusCode().is2xxSuccessful()) {
+			return response.createError();
+		}
+		String cacheControl = response.headers().asHttpHeaders().getFirst(HttpHeaders.CACHE_CONTROL);
+		return response.bodyToMono(String.class).map((body) -> new Fetched(body, cacheControl));
+	}
+
+	private SigningKeys install(Fetched fetched) {
+		SigningKeys parsed;
+		try {
+			parsed = SigningKeys.parse(fetched.body(), this.algorithms);
+		}
+		catch (java.text.ParseException ex) {
+			throw new IllegalStateException("The JWKS document is not a JWK Set: " + ex.getMessage(), ex);
+		}
+		SigningKeys previous = this.keys.getAndSet(parsed);
+		this.lastFetchFailed = false;
+		this.nextRefresh = refreshDelay(fetched.cacheControl());
+		if (previous.size() != parsed.size() || !previous.loaded()) {
+			logger.info("Loaded " + parsed.size() + " signing key(s) from " + this.uri);
+		}
+		return parsed;
+	}
+
+	private void recordFailure(Throwable ex) {
+		this.lastFetchFailed = true;
+		String held = this.keys.get().loaded() ? "keeping the " + this.keys.get().size() + " key(s) held"
+				: "no keys held yet";
+		logger.warn("Fetching signing keys from " + this.uri + " failed (" + ex + "); " + held);
+	}
+
+	private Duration refreshDelay(String cacheControl) {
+		if (cacheControl != null) {
+			Matcher matcher = MAX_AGE.matcher(cacheControl);
+			if (matcher.find()) {
+				// refresh ahead of expiry, so rotated keys are known before a cache would drop them
+				Duration ahead = Duration.ofSeconds(Long.parseLong(matcher.group(1)) * 3 / 4);
+				return max(RETRY_FLOOR, min(ahead, this.refreshInterval));
+			}
+		}
+		return this.refreshInterval;
+	}
+
+	private Mono<Void> refreshCycle() {
+		return fetch().map((fetched) -> this.nextRefresh)
+			// a failed refresh is already logged and keeps the old keys; retry sooner
+			.onErrorResume((ex) -> Mono.just(max(RETRY_FLOOR, this.minRefetchInterval)))
+			.flatMap(Mono::delay)
+			.then();
+	}
+
+	@Override
+	public void start() {
+		this.schedule = Mono.defer(this::refreshCycle).repeat().subscribe();
+	}
+
+	@Override
+	public void stop() {
+		Disposable running = this.schedule;
+		if (running != null) {
+			running.dispose();
+		}
+		this.schedule = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.schedule != null;
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return a.compareTo(b) <= 0 ? a : b;
+	}
+
+	private static Duration max(Duration a, Duration b) {
+		return a.compareTo(b) >= 0 ? a : b;
+	}
+
+	private record Fetched(String body, String cacheControl) {
+	}
+
+}
