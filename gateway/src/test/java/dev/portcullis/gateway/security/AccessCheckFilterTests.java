@@ -1,0 +1,190 @@
+package dev.portcullis.gateway.security;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.portcullis.gateway.route.RoutePolicy;
+import dev.portcullis.gateway.testing.MutableClock;
+import dev.portcullis.gateway.testing.TestKeys;
+import dev.portcullis.gateway.testing.TestTokens;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpCookie;
+import org.springframework.http.HttpHeaders;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.server.ServerWebExchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AccessCheckFilterTests {
+
+	private static final Instant NOW = Instant.parse("2026-01-15T10:00:00Z");
+
+	private static final String ACCESS = "__Host-access_token";
+
+	private static final String REFRESH = "__Secure-refresh_token";
+
+	private static RSAKey key;
+
+	private final AtomicReference<ServerWebExchange> forwarded = new AtomicReference<>();
+
+	private final GatewayFilterChain chain = (exchange) -> {
+		this.forwarded.set(exchange);
+		return Mono.empty();
+	};
+
+	private final AccessCheckFilter filter = new AccessCheckFilter(new AccessTokenConverter(ACCESS),
+			new AccessTokenVerifier(SigningKeySource.of(TestKeys.signingKeys(key)), AccessTokenVerifierTests.settings(),
+					new MutableClock(NOW)),
+			new RoutePolicy(List.of("/open/**")), List.of("X-Tenant"), List.of(ACCESS, REFRESH));
+
+	@BeforeAll
+	static void generateKey() {
+		key = TestKeys.rsa("k1");
+	}
+
+	private static String validToken() {
+		return TestTokens.accessToken(key, NOW).sign();
+	}
+
+	private static Route route(Map<String, Object> metadata) {
+		return Route.async().id("r").uri("http://upstream").predicate((exchange) -> true).metadata(metadata).build();
+	}
+
+	private static MockServerWebExchange exchange(MockServerHttpRequest.BaseBuilder<?> request, Route route) {
+		MockServerWebExchange exchange = MockServerWebExchange.from(request);
+		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, route);
+		return exchange;
+	}
+
+	/** Sends cookies as a browser does; the mock request does not parse its Cookie header. */
+	private static MockServerHttpRequest.BaseBuilder<?> withCookies(MockServerHttpRequest.BaseBuilder<?> request,
+			String header) {
+		request.header(HttpHeaders.COOKIE, header);
+		for (String pair : header.split("; ")) {
+			int eq = pair.indexOf('=');
+			request.cookie(new HttpCookie(pair.substring(0, eq), pair.substring(eq + 1)));
+		}
+		return request;
+	}
+
+	private HttpHeaders forwardedHeaders() {
+		assertThat(this.forwarded.get()).as("request forwarded upstream").isNotNull();
+		return this.forwarded.get().getRequest().getHeaders();
+	}
+
+	@Test
+	void filterWhenNoCookieThenTokenMissing() {
+		StepVerifier.create(this.filter.filter(exchange(MockServerHttpRequest.get("/api/x"), route(Map.of())), this.chain))
+			.expectErrorSatisfies((ex) -> assertThat(((TokenRejectedException) ex).code()).isEqualTo("token_missing"))
+			.verify();
+		assertThat(this.forwarded.get()).isNull();
+	}
+
+	@Test
+	void filterWhenCookieEmptyThenTokenMissing() {
+		MockServerWebExchange exchange = exchange(withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "="),
+				route(Map.of()));
+		StepVerifier.create(this.filter.filter(exchange, this.chain))
+			.expectErrorSatisfies((ex) -> assertThat(((TokenRejectedException) ex).code()).isEqualTo("token_missing"))
+			.verify();
+	}
+
+	@Test
+	void filterWhenCookieSentTwiceThenTokenInvalid() {
+		String token = validToken();
+		MockServerWebExchange exchange = exchange(
+				withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "=" + token + "; " + ACCESS + "=" + token),
+				route(Map.of()));
+		StepVerifier.create(this.filter.filter(exchange, this.chain))
+			.expectErrorSatisfies((ex) -> assertThat(((TokenRejectedException) ex).code()).isEqualTo("token_invalid"))
+			.verify();
+	}
+
+	@Test
+	void filterWhenValidThenForwardsVerifiedIdentityInsteadOfClientHeaders() {
+		MockServerWebExchange exchange = exchange(withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "=" + validToken() + "; theme=dark; " + REFRESH + "=opaque")
+			.header("X-User-Id", "spoofed")
+			.header("x-user-email", "evil@example.com")
+			.header("X-Session-Id", "spoofed")
+			.header("X-Tenant", "spoofed")
+			.header("X-Request-Id", "kept"), route(Map.of()));
+		StepVerifier.create(this.filter.filter(exchange, this.chain)).verifyComplete();
+		HttpHeaders headers = forwardedHeaders();
+		assertThat(headers.get("X-User-Id")).containsExactly(TestTokens.USER_ID);
+		assertThat(headers.get("X-Session-Id")).containsExactly(TestTokens.SESSION_ID);
+		assertThat(headers.get("X-User-Roles")).containsExactly("user");
+		assertThat(headers.containsHeader("X-User-Email")).isFalse();
+		assertThat(headers.containsHeader("X-Tenant")).isFalse();
+		assertThat(headers.getFirst("X-Request-Id")).isEqualTo("kept");
+		assertThat(headers.get(HttpHeaders.COOKIE)).containsExactly("theme=dark");
+		assertThat(headers.containsHeader(HttpHeaders.AUTHORIZATION)).isFalse();
+	}
+
+	@Test
+	void filterWhenOnlyAuthCookiesThenNoCookieHeaderUpstream() {
+		MockServerWebExchange exchange = exchange(
+				withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "=" + validToken()), route(Map.of()));
+		StepVerifier.create(this.filter.filter(exchange, this.chain)).verifyComplete();
+		assertThat(forwardedHeaders().containsHeader(HttpHeaders.COOKIE)).isFalse();
+	}
+
+	@Test
+	void filterWhenRouteForwardsTokenThenBearerReplacesClientAuthorization() {
+		String token = validToken();
+		MockServerWebExchange exchange = exchange(withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "=" + token)
+			.header("Authorization", "Bearer forged"), route(Map.of(RoutePolicy.FORWARD_TOKEN, true)));
+		StepVerifier.create(this.filter.filter(exchange, this.chain)).verifyComplete();
+		assertThat(forwardedHeaders().get(HttpHeaders.AUTHORIZATION)).containsExactly("Bearer " + token);
+	}
+
+	@Test
+	void filterWhenPublicRouteThenPassesWithoutTokenButStripsIdentity() {
+		MockServerWebExchange exchange = exchange(withCookies(MockServerHttpRequest.get("/auth/login"), ACCESS + "=garbage; lang=en")
+			.header("X-User-Id", "spoofed")
+			.header("X-User-Roles", "admin"), route(Map.of(RoutePolicy.PUBLIC, "true")));
+		StepVerifier.create(this.filter.filter(exchange, this.chain)).verifyComplete();
+		HttpHeaders headers = forwardedHeaders();
+		assertThat(headers.containsHeader("X-User-Id")).isFalse();
+		assertThat(headers.containsHeader("X-User-Roles")).isFalse();
+		assertThat(headers.get(HttpHeaders.COOKIE)).containsExactly("lang=en");
+	}
+
+	@Test
+	void filterWhenPublicPathThenPassesWithoutToken() {
+		MockServerWebExchange exchange = exchange(MockServerHttpRequest.get("/open/docs"), route(Map.of()));
+		StepVerifier.create(this.filter.filter(exchange, this.chain)).verifyComplete();
+		assertThat(this.forwarded.get()).isNotNull();
+	}
+
+	@Test
+	void filterWhenRouteForwardsAuthCookiesThenCookiesKept() {
+		MockServerWebExchange exchange = exchange(
+				withCookies(MockServerHttpRequest.get("/auth/refresh"), REFRESH + "=opaque; lang=en"),
+				route(Map.of(RoutePolicy.PUBLIC, true, RoutePolicy.FORWARD_AUTH_COOKIES, true)));
+		StepVerifier.create(this.filter.filter(exchange, this.chain)).verifyComplete();
+		assertThat(forwardedHeaders().get(HttpHeaders.COOKIE)).containsExactly(REFRESH + "=opaque; lang=en");
+	}
+
+	@Test
+	void filterWhenTokenInvalidThenNotForwarded() {
+		MockServerWebExchange exchange = exchange(
+				withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "=" + TestTokens.unsecured(key)),
+				route(Map.of()));
+		StepVerifier.create(this.filter.filter(exchange, this.chain))
+			.expectErrorSatisfies((ex) -> assertThat(((TokenRejectedException) ex).code()).isEqualTo("token_invalid"))
+			.verify();
+		assertThat(this.forwarded.get()).isNull();
+	}
+
+}

@@ -1,0 +1,75 @@
+package dev.portcullis.gateway.web;
+
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+
+import dev.portcullis.gateway.testing.WebHandlerClients;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.server.ResponseStatusException;
+
+class ProblemExceptionHandlerTests {
+
+	private static WebTestClient failingWith(Throwable error) {
+		return WebHandlerClients.client((exchange) -> Mono.error(error), new ProblemExceptionHandler());
+	}
+
+	@Test
+	void handleWhenConnectRefusedThenBadGatewayProblem() {
+		failingWith(new IllegalStateException("wrapped", new ConnectException("Connection refused"))).get()
+			.uri("/api/x")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.BAD_GATEWAY)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("bad_gateway")
+			.jsonPath("$.status")
+			.isEqualTo(502)
+			.jsonPath("$.title")
+			.isEqualTo("Bad Gateway");
+	}
+
+	@Test
+	void handleWhenGatewayResponseTimeoutThenGatewayTimeoutProblem() {
+		failingWith(new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, "Response took longer than 1s",
+				new TimeoutException()))
+			.get()
+			.uri("/api/x")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.GATEWAY_TIMEOUT)
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("gateway_timeout");
+	}
+
+	@Test
+	void handleWhenDetailHasQuotesThenJsonStaysValid() {
+		failingWith(new ProblemException(HttpStatus.FORBIDDEN, "csrf_rejected", "say \"no\"\n", null) {
+		}).post()
+			.uri("/api/x")
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("say \"no\"\n");
+	}
+
+	@Test
+	void handleWhenUnrelatedErrorThenLeftToDefaultHandling() {
+		failingWith(new IllegalArgumentException("bug")).get()
+			.uri("/api/x")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+	}
+
+}
