@@ -1,0 +1,34 @@
+package dev.portcullis.auth;
+
+/** The stable {@code code} of every error answer; clients branch on it, so never rename one. */
+public enum ErrorCode {
+
+	INVALID_REQUEST("invalid_request"),
+	WEAK_PASSWORD("weak_password"),
+	EMAIL_TAKEN("email_taken"),
+	INVALID_CREDENTIALS("invalid_credentials"),
+	INVALID_REFRESH("invalid_refresh"),
+	TOKEN_MISSING("token_missing"),
+	TOKEN_EXPIRED("token_expired"),
+	TOKEN_INVALID("token_invalid"),
+	SESSION_NOT_FOUND("session_not_found"),
+	NOT_FOUND("not_found"),
+	METHOD_NOT_ALLOWED("method_not_allowed"),
+	UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
+	PAYLOAD_TOO_LARGE("payload_too_large"),
+	TOO_MANY_ATTEMPTS("too_many_attempts"),
+	BUSY("busy"),
+	UNAVAILABLE("unavailable"),
+	INTERNAL("internal_error");
+
+	private final String value;
+
+	ErrorCode(String value) {
+		this.value = value;
+	}
+
+	public String value() {
+		return this.value;
+	}
+
+}

@@ -1,0 +1,162 @@
+package dev.portcullis.auth.session;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import dev.portcullis.auth.support.Times;
+import io.r2dbc.spi.Readable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+
+/** Sessions and their refresh tokens. Tokens are only ever stored as their peppered hash. */
+@Repository
+class SessionRepository {
+
+	private final DatabaseClient db;
+
+	SessionRepository(DatabaseClient db) {
+		this.db = db;
+	}
+
+	Mono<Void> insertSession(Session session) {
+		return this.db
+			.sql("INSERT INTO sessions (id, user_id, created_at, last_refreshed_at, expires_at, user_agent, client_ip) "
+					+ "VALUES (:id, :user, :created, :created, :expires, :agent, :ip)")
+			.bind("id", session.id())
+			.bind("user", session.userId())
+			.bind("created", Times.db(session.createdAt()))
+			.bind("expires", Times.db(session.expiresAt()))
+			.bind("agent", Parameter.fromOrEmpty(session.userAgent(), String.class))
+			.bind("ip", Parameter.fromOrEmpty(session.clientIp(), String.class))
+			.then();
+	}
+
+	Mono<Void> insertToken(byte[] hash, UUID sessionId, Instant now) {
+		return this.db.sql("INSERT INTO refresh_tokens (token_hash, session_id, created_at) VALUES (:hash, :session, :now)")
+			.bind("hash", hash)
+			.bind("session", sessionId)
+			.bind("now", Times.db(now))
+			.then();
+	}
+
+	/** The token with this hash and the state of its session, if the hash is known. */
+	Mono<TokenState> findToken(byte[] hash) {
+		return this.db
+			.sql("SELECT rt.session_id, rt.consumed_at, rt.successor_sealed, s.user_id, s.expires_at, s.last_refreshed_at, "
+					+ "s.revoked_at, u.roles FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id "
+					+ "JOIN users u ON u.id = s.user_id WHERE rt.token_hash = :hash")
+			.bind("hash", hash)
+			.map(SessionRepository::tokenState)
+			.one();
+	}
+
+	/**
+	 * Consumes the token if nobody has yet: the one conditional UPDATE that makes rotation
+	 * atomic. Returns 1 for the caller that won, 0 for everyone else.
+	 */
+	Mono<Long> consume(byte[] hash, byte[] successorHash, byte[] successorSealed, Instant now) {
+		return this.db
+			.sql("UPDATE refresh_tokens SET consumed_at = :now, successor_hash = :successor, successor_sealed = :sealed "
+					+ "WHERE token_hash = :hash AND consumed_at IS NULL")
+			.bind("now", Times.db(now))
+			.bind("successor", successorHash)
+			.bind("sealed", successorSealed)
+			.bind("hash", hash)
+			.fetch()
+			.rowsUpdated();
+	}
+
+	Mono<Void> touch(UUID sessionId, Instant now) {
+		return this.db.sql("UPDATE sessions SET last_refreshed_at = :now WHERE id = :id")
+			.bind("now", Times.db(now))
+			.bind("id", sessionId)
+			.then();
+	}
+
+	Mono<Long> revoke(UUID sessionId, String reason, Instant now) {
+		return this.db
+			.sql("UPDATE sessions SET revoked_at = :now, revoke_reason = :reason WHERE id = :id AND revoked_at IS NULL")
+			.bind("now", Times.db(now))
+			.bind("reason", reason)
+			.bind("id", sessionId)
+			.fetch()
+			.rowsUpdated();
+	}
+
+	Mono<Long> revokeForUser(UUID userId, UUID sessionId, String reason, Instant now) {
+		return this.db
+			.sql("UPDATE sessions SET revoked_at = :now, revoke_reason = :reason "
+					+ "WHERE id = :id AND user_id = :user AND revoked_at IS NULL AND expires_at > :now")
+			.bind("now", Times.db(now))
+			.bind("reason", reason)
+			.bind("id", sessionId)
+			.bind("user", userId)
+			.fetch()
+			.rowsUpdated();
+	}
+
+	/** Revokes every live session of the user except {@code keep} (which may be null). */
+	Mono<Long> revokeAllForUser(UUID userId, UUID keep, String reason, Instant now) {
+		return this.db
+			.sql("UPDATE sessions SET revoked_at = :now, revoke_reason = :reason "
+					+ "WHERE user_id = :user AND revoked_at IS NULL AND id <> :keep")
+			.bind("now", Times.db(now))
+			.bind("reason", reason)
+			.bind("user", userId)
+			.bind("keep", (keep != null) ? keep : new UUID(0, 0))
+			.fetch()
+			.rowsUpdated();
+	}
+
+	/** Sessions that are neither revoked nor past their absolute or idle expiry, newest first. */
+	Flux<Session> findActive(UUID userId, Instant now, Instant idleCutoff) {
+		return this.db
+			.sql("SELECT id, user_id, created_at, last_refreshed_at, expires_at, user_agent, client_ip FROM sessions "
+					+ "WHERE user_id = :user AND revoked_at IS NULL AND expires_at > :now AND last_refreshed_at > :idle "
+					+ "ORDER BY created_at DESC")
+			.bind("user", userId)
+			.bind("now", Times.db(now))
+			.bind("idle", Times.db(idleCutoff))
+			.map((row) -> new Session(row.get("id", UUID.class), row.get("user_id", UUID.class),
+					Times.instant(row, "created_at"), Times.instant(row, "last_refreshed_at"),
+					Times.instant(row, "expires_at"), row.get("user_agent", String.class), row.get("client_ip", String.class)))
+			.all();
+	}
+
+	Mono<Boolean> isActive(UUID sessionId, Instant now, Instant idleCutoff) {
+		return this.db
+			.sql("SELECT COUNT(*) AS n FROM sessions WHERE id = :id AND revoked_at IS NULL AND expires_at > :now "
+					+ "AND last_refreshed_at > :idle")
+			.bind("id", sessionId)
+			.bind("now", Times.db(now))
+			.bind("idle", Times.db(idleCutoff))
+			.map((row) -> row.get("n", Long.class))
+			.one()
+			.map((count) -> count > 0);
+	}
+
+	private static TokenState tokenState(Readable row) {
+		String roles = row.get("roles", String.class);
+		return new TokenState(row.get("session_id", UUID.class), row.get("user_id", UUID.class),
+				Times.instant(row, "consumed_at"), row.get("successor_sealed", byte[].class), Times.instant(row, "expires_at"),
+				Times.instant(row, "last_refreshed_at"), Times.instant(row, "revoked_at"),
+				(roles == null || roles.isBlank()) ? List.of() : Arrays.asList(roles.split(",")));
+	}
+
+	/** A refresh token row joined with its session. */
+	record TokenState(UUID sessionId, UUID userId, Instant consumedAt, byte[] successorSealed, Instant sessionExpiresAt,
+			Instant lastRefreshedAt, Instant revokedAt, List<String> roles) {
+
+		boolean sessionLive(Instant now, Instant idleCutoff) {
+			return this.revokedAt == null && now.isBefore(this.sessionExpiresAt) && this.lastRefreshedAt.isAfter(idleCutoff);
+		}
+
+	}
+
+}

@@ -1,0 +1,194 @@
+package dev.portcullis.auth.session;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.portcullis.auth.AuthException;
+import dev.portcullis.auth.ErrorCode;
+import dev.portcullis.auth.audit.AuditEvent;
+import dev.portcullis.auth.audit.AuditLog;
+import dev.portcullis.auth.config.AuthProperties;
+import dev.portcullis.auth.crypto.Randoms;
+import dev.portcullis.auth.crypto.ServerSecrets;
+import dev.portcullis.auth.session.SessionRepository.TokenState;
+import dev.portcullis.auth.token.AccessTokenIssuer;
+import dev.portcullis.auth.user.User;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/**
+ * Sessions as refresh-token families (OAuth 2.0 Security BCP, section 4.14): every refresh
+ * consumes the presented token and issues a successor; presenting a consumed token again within
+ * the grace window yields the same successor, after it revokes the whole session.
+ */
+@Service
+public class SessionService {
+
+	/** 32 bytes from the DRBG: 256 bits, 43 base64url characters. */
+	static final int TOKEN_BYTES = 32;
+
+	static final int MAX_TOKEN_LENGTH = 128;
+
+	private final SessionRepository sessions;
+
+	private final TransactionalOperator transactions;
+
+	private final AccessTokenIssuer issuer;
+
+	private final ServerSecrets secrets;
+
+	private final Randoms randoms;
+
+	private final AuditLog audit;
+
+	private final Clock clock;
+
+	private final AuthProperties properties;
+
+	SessionService(SessionRepository sessions, TransactionalOperator transactions, AccessTokenIssuer issuer,
+			ServerSecrets secrets, Randoms randoms, AuditLog audit, Clock clock, AuthProperties properties) {
+		this.sessions = sessions;
+		this.transactions = transactions;
+		this.issuer = issuer;
+		this.secrets = secrets;
+		this.randoms = randoms;
+		this.audit = audit;
+		this.clock = clock;
+		this.properties = properties;
+	}
+
+	/** A new session for a user who just proved who they are. */
+	public Mono<IssuedSession> start(User user, ClientInfo client) {
+		Instant now = this.clock.instant();
+		Session session = new Session(this.randoms.uuid(), user.id(), now, now, now.plus(this.properties.sessionTtl()),
+				client.userAgent(), client.ip());
+		String refreshToken = this.randoms.token(TOKEN_BYTES);
+		return this.sessions.insertSession(session)
+			.then(this.sessions.insertToken(hash(refreshToken), session.id(), now))
+			.as(this.transactions::transactional)
+			.then(this.issuer.issue(user.id(), session.id(), user.roles(), session.expiresAt()))
+			.map((access) -> new IssuedSession(user.id(), session.id(), refreshToken, session.expiresAt(), access));
+	}
+
+	/**
+	 * Rotates {@code refreshToken}. Every failure, whatever its cause, is the same
+	 * {@link ErrorCode#INVALID_REFRESH}.
+	 */
+	public Mono<IssuedSession> refresh(String refreshToken, ClientInfo client) {
+		if (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > MAX_TOKEN_LENGTH) {
+			return Mono.error(invalidRefresh());
+		}
+		byte[] hash = hash(refreshToken);
+		Instant now = this.clock.instant();
+		return rotate(hash, now, client).as(this.transactions::transactional)
+			.flatMap((rotation) -> (rotation.state() == null) ? Mono.error(invalidRefresh())
+					: this.issuer
+						.issue(rotation.state().userId(), rotation.state().sessionId(), rotation.state().roles(),
+								rotation.state().sessionExpiresAt())
+						.map((access) -> new IssuedSession(rotation.state().userId(), rotation.state().sessionId(),
+								rotation.successor(), rotation.state().sessionExpiresAt(), access)));
+	}
+
+	/** Ends the session the refresh token (or, failing that, the access token's sid) belongs to. */
+	public Mono<Void> logout(String refreshToken, UUID sessionId) {
+		Instant now = this.clock.instant();
+		Mono<UUID> fromRefresh = (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > MAX_TOKEN_LENGTH)
+				? Mono.empty() : this.sessions.findToken(hash(refreshToken)).map(TokenState::sessionId);
+		return fromRefresh.switchIfEmpty(Mono.justOrEmpty(sessionId))
+			.flatMap((id) -> this.sessions.revoke(id, "logout", now))
+			.then();
+	}
+
+	public Mono<Void> revokeAll(UUID userId, ClientInfo client) {
+		return this.sessions.revokeAllForUser(userId, null, "logout_all", this.clock.instant())
+			.then(this.audit.record(AuditEvent.ALL_SESSIONS_REVOKED, userId, null, client.ip()));
+	}
+
+	/** Revokes every session of the user but {@code keep}, after a password change. */
+	public Mono<Void> revokeOthers(UUID userId, UUID keep, ClientInfo client) {
+		return this.sessions.revokeAllForUser(userId, keep, "password_changed", this.clock.instant())
+			.then(this.audit.record(AuditEvent.PASSWORD_CHANGED, userId, keep, client.ip()));
+	}
+
+	/** Revokes one of the user's own sessions; {@link ErrorCode#SESSION_NOT_FOUND} for any other. */
+	public Mono<Void> revoke(UUID userId, UUID sessionId) {
+		return this.sessions.revokeForUser(userId, sessionId, "revoked", this.clock.instant())
+			.flatMap((count) -> (count > 0) ? Mono.<Void>empty()
+					: Mono.error(new AuthException(ErrorCode.SESSION_NOT_FOUND, "No such active session")));
+	}
+
+	public Flux<Session> active(UUID userId) {
+		Instant now = this.clock.instant();
+		return this.sessions.findActive(userId, now, idleCutoff(now));
+	}
+
+	public Mono<Boolean> isActive(UUID sessionId) {
+		Instant now = this.clock.instant();
+		return this.sessions.isActive(sessionId, now, idleCutoff(now));
+	}
+
+	private Mono<Rotation> rotate(byte[] hash, Instant now, ClientInfo client) {
+		return this.sessions.findToken(hash)
+			.flatMap((state) -> (state.consumedAt() == null && state.sessionLive(now, idleCutoff(now)))
+					? consume(hash, state, now, client) : replay(hash, state, now, client))
+			.defaultIfEmpty(Rotation.REJECTED);
+	}
+
+	private Mono<Rotation> consume(byte[] hash, TokenState state, Instant now, ClientInfo client) {
+		String successor = this.randoms.token(TOKEN_BYTES);
+		byte[] successorHash = hash(successor);
+		byte[] sealed = this.secrets.seal(successor.getBytes(StandardCharsets.US_ASCII), hash);
+		return this.sessions.consume(hash, successorHash, sealed, now)
+			.flatMap((won) -> (won > 0)
+					? this.sessions.insertToken(successorHash, state.sessionId(), now)
+						.then(this.sessions.touch(state.sessionId(), now))
+						.thenReturn(new Rotation(state, successor))
+					// Someone consumed it between our read and our update: read what they left.
+					: this.sessions.findToken(hash).flatMap((fresh) -> replay(hash, fresh, now, client)));
+	}
+
+	private Mono<Rotation> replay(byte[] hash, TokenState state, Instant now, ClientInfo client) {
+		if (!state.sessionLive(now, idleCutoff(now)) || state.consumedAt() == null) {
+			return Mono.just(Rotation.REJECTED);
+		}
+		Duration sinceConsumed = Duration.between(state.consumedAt(), now);
+		if (sinceConsumed.compareTo(this.properties.refreshGrace()) <= 0 && state.successorSealed() != null) {
+			String successor = new String(this.secrets.open(state.successorSealed(), hash), StandardCharsets.US_ASCII);
+			return Mono.just(new Rotation(state, successor));
+		}
+		return this.sessions.revoke(state.sessionId(), "refresh_token_reused", now)
+			.then(this.audit.record(AuditEvent.REFRESH_TOKEN_REUSED, state.userId(), state.sessionId(), client.ip()))
+			.thenReturn(Rotation.REJECTED);
+	}
+
+	private Instant idleCutoff(Instant now) {
+		return now.minus(this.properties.sessionIdleTtl());
+	}
+
+	private byte[] hash(String refreshToken) {
+		return this.secrets.pepperedHash(refreshToken);
+	}
+
+	static AuthException invalidRefresh() {
+		return new AuthException(ErrorCode.INVALID_REFRESH, "The session is over; log in again");
+	}
+
+	/** The outcome of a rotation inside its transaction; no state means rejected. */
+	private record Rotation(TokenState state, String successor) {
+
+		static final Rotation REJECTED = new Rotation(null, null);
+
+		@Override
+		public String toString() {
+			return "Rotation[session=" + ((this.state != null) ? this.state.sessionId() : null) + "]";
+		}
+
+	}
+
+}

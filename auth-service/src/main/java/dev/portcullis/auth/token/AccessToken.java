@@ -1,0 +1,13 @@
+package dev.portcullis.auth.token;
+
+import java.time.Instant;
+
+/** A signed access token and when it expires. */
+public record AccessToken(String value, Instant expiresAt) {
+
+	@Override
+	public String toString() {
+		return "AccessToken[expiresAt=" + this.expiresAt + "]";
+	}
+
+}

@@ -1,0 +1,112 @@
+package dev.portcullis.auth.user;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.portcullis.auth.AuthException;
+import dev.portcullis.auth.ErrorCode;
+import dev.portcullis.auth.config.AuthProperties;
+import dev.portcullis.auth.crypto.Randoms;
+import reactor.core.publisher.Mono;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+
+/** Registration, password checks and password changes. */
+@Service
+public class UserService {
+
+	private final UserRepository users;
+
+	private final PasswordHasher hasher;
+
+	private final PasswordPolicy policy;
+
+	private final LoginThrottle throttle;
+
+	private final Randoms randoms;
+
+	private final Clock clock;
+
+	private final List<String> defaultRoles;
+
+	UserService(UserRepository users, PasswordHasher hasher, PasswordPolicy policy, LoginThrottle throttle, Randoms randoms,
+			Clock clock, AuthProperties properties) {
+		this.users = users;
+		this.hasher = hasher;
+		this.policy = policy;
+		this.throttle = throttle;
+		this.randoms = randoms;
+		this.clock = clock;
+		this.defaultRoles = List.copyOf(properties.defaultRoles());
+	}
+
+	/** A new account; {@link ErrorCode#EMAIL_TAKEN} when the address is registered already. */
+	public Mono<User> register(String rawEmail, String password) {
+		return Mono.fromCallable(() -> {
+			String email = EmailAddress.normalise(rawEmail);
+			this.policy.check(password);
+			return email;
+		})
+			.flatMap((email) -> this.hasher.hash(password)
+				.map((hash) -> new User(this.randoms.uuid(), email, hash, this.defaultRoles, this.clock.instant())))
+			.flatMap((user) -> this.users.insert(user).thenReturn(user))
+			.onErrorMap(DataIntegrityViolationException.class,
+					(ex) -> new AuthException(ErrorCode.EMAIL_TAKEN, "An account with this email already exists"));
+	}
+
+	/**
+	 * The account whose password this is. Unknown address and wrong password fail alike with
+	 * {@link ErrorCode#INVALID_CREDENTIALS}, after the same work.
+	 */
+	public Mono<User> authenticate(String rawEmail, String password) {
+		return Mono.fromCallable(() -> EmailAddress.normalise(rawEmail)).flatMap((email) -> {
+			if (password == null) {
+				return Mono.error(new AuthException(ErrorCode.INVALID_REQUEST, "password is required"));
+			}
+			Instant now = this.clock.instant();
+			return this.throttle.checkAllowed(email, now)
+				.then(this.users.findByEmail(email).map(Optional::of).defaultIfEmpty(Optional.empty()))
+				.flatMap((user) -> this.hasher.verify(password, user.map(User::passwordHash).orElse(null))
+					.flatMap((verification) -> (user.isPresent() && verification.matched())
+							? succeeded(user.get(), password, verification, now) : failed(email, now)));
+		});
+	}
+
+	/** Replaces the password after checking the current one. */
+	public Mono<Void> changePassword(UUID userId, String currentPassword, String newPassword) {
+		return Mono.fromRunnable(() -> {
+			if (currentPassword == null) {
+				throw new AuthException(ErrorCode.INVALID_REQUEST, "currentPassword is required");
+			}
+			this.policy.check(newPassword);
+		})
+			.then(this.users.findById(userId))
+			.switchIfEmpty(Mono.error(() -> new AuthException(ErrorCode.TOKEN_INVALID, "The account no longer exists")))
+			.flatMap((user) -> this.hasher.verify(currentPassword, user.passwordHash()))
+			.flatMap((verification) -> verification.matched() ? this.hasher.hash(newPassword)
+					: Mono.error(new AuthException(ErrorCode.INVALID_CREDENTIALS, "The current password is not correct")))
+			.flatMap((hash) -> this.users.updatePasswordHash(userId, hash, this.clock.instant()))
+			.then();
+	}
+
+	public Mono<User> findById(UUID id) {
+		return this.users.findById(id);
+	}
+
+	private Mono<User> succeeded(User user, String password, PasswordHasher.Verification verification, Instant now) {
+		Mono<User> current = (verification == PasswordHasher.Verification.MATCHED_NEEDS_REHASH)
+				? this.hasher.hash(password).flatMap((hash) -> this.users.updatePasswordHash(user.id(), hash, now)).thenReturn(user)
+				: Mono.just(user);
+		return this.throttle.reset(user.email()).then(current);
+	}
+
+	private Mono<User> failed(String email, Instant now) {
+		return this.throttle.recordFailure(email, now)
+			.then(Mono.error(new AuthException(ErrorCode.INVALID_CREDENTIALS, "Email or password is not correct")));
+	}
+
+}

@@ -1,0 +1,126 @@
+package dev.portcullis.auth.web;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.portcullis.auth.AuthException;
+import dev.portcullis.auth.session.IssuedSession;
+import dev.portcullis.auth.session.SessionService;
+import dev.portcullis.auth.token.AccessClaims;
+import dev.portcullis.auth.user.User;
+import dev.portcullis.auth.user.UserService;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+
+/** Register, login, refresh, logout: the endpoints that create and end sessions. */
+@RestController
+@RequestMapping(path = "/auth", produces = MediaType.APPLICATION_JSON_VALUE)
+class AuthController {
+
+	private final UserService users;
+
+	private final SessionService sessions;
+
+	private final Authenticator authenticator;
+
+	private final AuthCookies cookies;
+
+	private final Clock clock;
+
+	AuthController(UserService users, SessionService sessions, Authenticator authenticator, AuthCookies cookies, Clock clock) {
+		this.users = users;
+		this.sessions = sessions;
+		this.authenticator = authenticator;
+		this.cookies = cookies;
+		this.clock = clock;
+	}
+
+	@PostMapping(path = "/register", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@ResponseStatus(HttpStatus.CREATED)
+	Mono<UserView> register(@RequestBody Credentials credentials) {
+		return this.users.register(credentials.email(), credentials.password()).map(UserView::of);
+	}
+
+	@PostMapping(path = "/login", consumes = MediaType.APPLICATION_JSON_VALUE)
+	Mono<LoginView> login(@RequestBody Credentials credentials, ServerWebExchange exchange) {
+		return this.users.authenticate(credentials.email(), credentials.password())
+			.flatMap((user) -> this.sessions.start(user, Clients.of(exchange.getRequest()))
+				.map((issued) -> written(exchange, issued))
+				.map((issued) -> new LoginView(UserView.of(user), issued.accessToken().expiresAt(),
+						issued.sessionExpiresAt())));
+	}
+
+	@PostMapping("/refresh")
+	Mono<RefreshView> refresh(ServerWebExchange exchange) {
+		String token = this.cookies.refreshToken(exchange.getRequest().getCookies());
+		return this.sessions.refresh(token, Clients.of(exchange.getRequest()))
+			.map((issued) -> written(exchange, issued))
+			.map((issued) -> new RefreshView(issued.accessToken().expiresAt(), issued.sessionExpiresAt()));
+	}
+
+	@PostMapping("/logout")
+	Mono<ResponseEntity<Void>> logout(ServerWebExchange exchange) {
+		String refresh = this.cookies.refreshToken(exchange.getRequest().getCookies());
+		Mono<UUID> sessionFromAccess = this.authenticator.authenticate(exchange)
+			.map(AccessClaims::sessionId)
+			.onErrorResume(AuthException.class, (ex) -> Mono.empty());
+		return sessionFromAccess.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((sid) -> this.sessions.logout(refresh, sid.orElse(null)))
+			.then(Mono.fromSupplier(() -> {
+				this.cookies.clear(exchange.getResponse());
+				return ResponseEntity.noContent().build();
+			}));
+	}
+
+	@PostMapping("/logout-all")
+	Mono<ResponseEntity<Void>> logoutAll(ServerWebExchange exchange) {
+		return this.authenticator.authenticate(exchange)
+			.flatMap((claims) -> this.sessions.revokeAll(claims.userId(), Clients.of(exchange.getRequest())))
+			.then(Mono.fromSupplier(() -> {
+				this.cookies.clear(exchange.getResponse());
+				return ResponseEntity.noContent().build();
+			}));
+	}
+
+	private IssuedSession written(ServerWebExchange exchange, IssuedSession issued) {
+		Instant now = this.clock.instant();
+		this.cookies.write(exchange.getResponse(), issued, now);
+		return issued;
+	}
+
+	record Credentials(String email, String password) {
+
+		@Override
+		public String toString() {
+			return "Credentials[email=" + this.email + "]";
+		}
+
+	}
+
+	record UserView(UUID id, String email) {
+
+		static UserView of(User user) {
+			return new UserView(user.id(), user.email());
+		}
+
+	}
+
+	record LoginView(UserView user, Instant accessExpiresAt, Instant sessionExpiresAt) {
+	}
+
+	record RefreshView(Instant accessExpiresAt, Instant sessionExpiresAt) {
+	}
+
+}

@@ -1,0 +1,93 @@
+package dev.portcullis.auth.support;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseCookie;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.MultiValueMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Drives the HTTP API the way a browser would, one call per method. */
+public final class AuthClient {
+
+	public static final String ACCESS = "__Host-access_token";
+
+	public static final String REFRESH = "__Secure-refresh_token";
+
+	public static final String PASSWORD = "correct horse battery staple";
+
+	private static final AtomicInteger counter = new AtomicInteger();
+
+	private final WebTestClient client;
+
+	public AuthClient(WebTestClient client) {
+		this.client = client;
+	}
+
+	public static String uniqueEmail() {
+		return "user-" + System.nanoTime() + "-" + counter.incrementAndGet() + "@example.org";
+	}
+
+	public WebTestClient.ResponseSpec register(String email, String password) {
+		return this.client.post()
+			.uri("/auth/register")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("email", email, "password", password))
+			.exchange();
+	}
+
+	public WebTestClient.ResponseSpec login(String email, String password) {
+		return this.client.post()
+			.uri("/auth/login")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("email", email, "password", password))
+			.exchange();
+	}
+
+	/** Registers a new account, logs in, and returns the session's cookies. */
+	public Tokens newSession() {
+		String email = uniqueEmail();
+		register(email, PASSWORD).expectStatus().isCreated();
+		return loggedIn(email, PASSWORD);
+	}
+
+	public Tokens loggedIn(String email, String password) {
+		EntityExchangeResult<byte[]> result = login(email, password).expectStatus().isOk().expectBody().returnResult();
+		return Tokens.from(result.getResponseCookies(), email);
+	}
+
+	public WebTestClient.ResponseSpec refresh(String refreshToken) {
+		return this.client.post().uri("/auth/refresh").cookie(REFRESH, refreshToken).exchange();
+	}
+
+	public Tokens refreshed(Tokens tokens) {
+		EntityExchangeResult<byte[]> result = refresh(tokens.refresh()).expectStatus().isOk().expectBody().returnResult();
+		return Tokens.from(result.getResponseCookies(), tokens.email());
+	}
+
+	public WebTestClient.RequestHeadersSpec<?> get(String path, Tokens tokens) {
+		return this.client.get().uri(path).cookie(ACCESS, tokens.access());
+	}
+
+	public WebTestClient.RequestBodySpec post(String path, Tokens tokens) {
+		return this.client.post().uri(path).cookie(ACCESS, tokens.access());
+	}
+
+	/** The cookie values of one session, and the account's email. */
+	public record Tokens(String access, String refresh, String email) {
+
+		static Tokens from(MultiValueMap<String, ResponseCookie> cookies, String email) {
+			ResponseCookie access = cookies.getFirst(ACCESS);
+			ResponseCookie refresh = cookies.getFirst(REFRESH);
+			assertThat(access).as("access cookie").isNotNull();
+			assertThat(refresh).as("refresh cookie").isNotNull();
+			return new Tokens(access.getValue(), refresh.getValue(), email);
+		}
+
+	}
+
+}
