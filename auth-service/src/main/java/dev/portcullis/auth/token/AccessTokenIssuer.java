@@ -16,8 +16,10 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.auth.config.AuthProperties;
 import dev.portcullis.auth.crypto.Randoms;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,7 +27,7 @@ import org.springframework.stereotype.Component;
  * key; claims {@code iss aud sub sid jti iat nbf exp roles}.
  */
 @Component
-public class AccessTokenIssuer {
+public class AccessTokenIssuer implements DisposableBean {
 
 	/** The JOSE {@code typ} of an access token, RFC 9068 section 2.1. */
 	public static final JOSEObjectType TYPE = new JOSEObjectType("at+jwt");
@@ -38,6 +40,9 @@ public class AccessTokenIssuer {
 
 	private final AuthProperties properties;
 
+	private final Scheduler signing = Schedulers.newBoundedElastic(2 * Runtime.getRuntime().availableProcessors(), 10_000,
+			"jwt-sign", 60, true);
+
 	AccessTokenIssuer(KeyRing keys, Randoms randoms, Clock clock, AuthProperties properties) {
 		this.keys = keys;
 		this.randoms = randoms;
@@ -49,7 +54,7 @@ public class AccessTokenIssuer {
 	public Mono<AccessToken> issue(UUID userId, UUID sessionId, List<String> roles, Instant notAfter) {
 		// RSA signing draws blinding randomness from the platform SecureRandom, which may read
 		// /dev/urandom: keep it off the event loop.
-		return this.keys.current().publishOn(Schedulers.boundedElastic()).map((keySet) -> {
+		return this.keys.current().publishOn(this.signing).map((keySet) -> {
 			Instant now = this.clock.instant();
 			Instant ttlEnd = now.plus(this.properties.accessTokenTtl());
 			Instant expiresAt = ttlEnd.isAfter(notAfter) ? notAfter : ttlEnd;
@@ -67,6 +72,11 @@ public class AccessTokenIssuer {
 				.build());
 			return new AccessToken(value, Instant.ofEpochSecond(expiresAt.getEpochSecond()));
 		});
+	}
+
+	@Override
+	public void destroy() {
+		this.signing.dispose();
 	}
 
 	private static String sign(SigningKey key, JWTClaimsSet claims) {

@@ -1,0 +1,180 @@
+package dev.portcullis.auth.session;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import dev.portcullis.auth.support.AuthClient;
+import dev.portcullis.auth.support.AuthClient.Tokens;
+import dev.portcullis.auth.support.AuthServiceTest;
+import dev.portcullis.auth.support.MutableClock;
+import dev.portcullis.testsupport.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.ResponseCookie;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@AuthServiceTest
+class RefreshRotationTests {
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	MutableClock clock;
+
+	AuthClient auth;
+
+	@BeforeEach
+	void setUp() {
+		this.auth = new AuthClient(this.client);
+	}
+
+	@Test
+	void refreshWhenValidThenRotatesAndKeepsAbsoluteExpiry() {
+		Tokens first = this.auth.newSession();
+		EntityExchangeResult<byte[]> result = this.auth.refresh(first.refresh())
+			.expectStatus().isOk()
+			.expectBody().jsonPath("$.accessExpiresAt").isNotEmpty().returnResult();
+		ResponseCookie refreshCookie = result.getResponseCookies().getFirst(AuthClient.REFRESH);
+		assertThat(refreshCookie.getValue()).isNotEqualTo(first.refresh());
+		Tokens second = new Tokens(result.getResponseCookies().getFirst(AuthClient.ACCESS).getValue(), refreshCookie.getValue(),
+				first.email());
+		this.auth.get("/auth/me", second).exchange().expectStatus().isOk().expectBody().jsonPath("$.email").isEqualTo(first.email());
+
+		this.clock.advance(Duration.ofDays(1));
+		Tokens third = this.auth.refreshed(second);
+		this.auth.get("/auth/sessions", third).exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$[0].expiresAt").value((String expiresAt) -> assertThat(java.time.Instant.parse(expiresAt))
+				.isBefore(this.clock.instant().plus(Duration.ofDays(29).plusHours(1))));
+	}
+
+	@Test
+	void refreshWhenFiftyConcurrentWithOneTokenThenAllGetTheSameSuccessor() {
+		Tokens tokens = this.auth.newSession();
+		Set<String> successors = ConcurrentHashMap.newKeySet();
+		ExecutorService callers = Executors.newFixedThreadPool(50);
+		List<Integer> statuses = Flux.range(0, 50)
+			.parallel(50)
+			.runOn(Schedulers.fromExecutorService(callers))
+			.map((i) -> {
+				EntityExchangeResult<byte[]> result = this.auth.refresh(tokens.refresh()).expectBody().returnResult();
+				ResponseCookie cookie = result.getResponseCookies().getFirst(AuthClient.REFRESH);
+				if (cookie != null && !cookie.getValue().isEmpty()) {
+					successors.add(cookie.getValue());
+				}
+				return result.getStatus().value();
+			})
+			.sequential()
+			.collectList()
+			.block(Duration.ofSeconds(60));
+		callers.shutdown();
+		assertThat(statuses).hasSize(50).containsOnly(200);
+		assertThat(successors).hasSize(1);
+		Tokens next = new Tokens(tokens.access(), successors.iterator().next(), tokens.email());
+		Tokens after = this.auth.refreshed(next);
+		this.auth.get("/auth/me", after).exchange().expectStatus().isOk();
+	}
+
+	@Test
+	void refreshWhenTokenReusedAfterGraceThenRevokesSessionAndSuccessor() throws Exception {
+		Tokens first = this.auth.newSession();
+		Tokens second = this.auth.refreshed(first);
+		this.clock.advance(Duration.ofSeconds(11));
+
+		this.auth.refresh(first.refresh()).expectStatus().isUnauthorized()
+			.expectBody().jsonPath("$.code").isEqualTo("invalid_refresh");
+		this.auth.refresh(second.refresh()).expectStatus().isUnauthorized()
+			.expectBody().jsonPath("$.code").isEqualTo("invalid_refresh");
+		this.auth.get("/auth/me", second).exchange().expectStatus().isUnauthorized();
+		assertThat(auditEvents("refresh_token_reused")).isGreaterThanOrEqualTo(1);
+	}
+
+	@Test
+	void refreshWhenTokenReusedWithinGraceThenSameSuccessorAndSessionLives() {
+		Tokens first = this.auth.newSession();
+		Tokens second = this.auth.refreshed(first);
+		this.clock.advance(Duration.ofSeconds(5));
+		Tokens again = this.auth.refreshed(first);
+		assertThat(again.refresh()).isEqualTo(second.refresh());
+		this.auth.refreshed(again);
+	}
+
+	@Test
+	void refreshWhenUnknownOrMissingThenInvalidRefreshAndCookiesCleared() {
+		EntityExchangeResult<byte[]> result = this.auth.refresh("not-a-token").expectStatus().isUnauthorized()
+			.expectBody().jsonPath("$.code").isEqualTo("invalid_refresh").returnResult();
+		assertThat(result.getResponseCookies().getFirst(AuthClient.REFRESH).getMaxAge()).isZero();
+		assertThat(result.getResponseCookies().getFirst(AuthClient.REFRESH).getPath()).isEqualTo("/auth");
+		assertThat(result.getResponseCookies().getFirst(AuthClient.ACCESS).getMaxAge()).isZero();
+		this.client.post().uri("/auth/refresh").exchange().expectStatus().isUnauthorized()
+			.expectBody().jsonPath("$.code").isEqualTo("invalid_refresh");
+	}
+
+	@Test
+	void refreshWhenSessionIdleTooLongThenInvalidRefresh() {
+		Tokens tokens = this.auth.newSession();
+		this.clock.advance(Duration.ofDays(7).plusMinutes(1));
+		this.auth.refresh(tokens.refresh()).expectStatus().isUnauthorized()
+			.expectBody().jsonPath("$.code").isEqualTo("invalid_refresh");
+	}
+
+	@Test
+	void refreshWhenSessionPastAbsoluteExpiryThenInvalidRefreshEvenIfActive() {
+		Tokens tokens = this.auth.newSession();
+		for (int step = 0; step < 4; step++) {
+			this.clock.advance(Duration.ofDays(6));
+			tokens = this.auth.refreshed(tokens);
+		}
+		// 30 days and a minute after login, but only 6 days since the last refresh
+		this.clock.advance(Duration.ofDays(6).plusMinutes(1));
+		this.auth.refresh(tokens.refresh()).expectStatus().isUnauthorized()
+			.expectBody().jsonPath("$.code").isEqualTo("invalid_refresh");
+	}
+
+	@Test
+	void loginWhenSessionsStoredThenNoRawRefreshTokenInDatabase() throws Exception {
+		Tokens tokens = this.auth.newSession();
+		Tokens rotated = this.auth.refreshed(tokens);
+		try (Connection connection = TestDatabase.get().connect();
+				ResultSet rs = connection.createStatement().executeQuery("SELECT token_hash, successor_hash, successor_sealed FROM refresh_tokens")) {
+			int rows = 0;
+			while (rs.next()) {
+				rows++;
+				for (int column = 1; column <= 3; column++) {
+					byte[] value = rs.getBytes(column);
+					if (value != null) {
+						String text = new String(value, java.nio.charset.StandardCharsets.ISO_8859_1);
+						assertThat(text).doesNotContain(tokens.refresh()).doesNotContain(rotated.refresh());
+					}
+				}
+			}
+			assertThat(rows).isGreaterThanOrEqualTo(2);
+		}
+	}
+
+	static int auditEvents(String type) throws Exception {
+		try (Connection connection = TestDatabase.get().connect();
+				PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM audit_events WHERE type = ?")) {
+			statement.setString(1, type);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getInt(1);
+			}
+		}
+	}
+
+}
