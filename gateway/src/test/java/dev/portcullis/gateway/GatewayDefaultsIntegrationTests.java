@@ -1,0 +1,123 @@
+package dev.portcullis.gateway;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.portcullis.gateway.route.RoutePolicy;
+import dev.portcullis.gateway.testing.TestKeys;
+import dev.portcullis.gateway.testing.TestTokens;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.route.RouteDefinition;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shipped application.yml, with the auth service unreachable from the start.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class GatewayDefaultsIntegrationTests {
+
+	static final int deadPort = closedPort();
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	GatewayProperties gateway;
+
+	@Value("${local.management.port}")
+	int managementPort;
+
+	@DynamicPropertySource
+	static void unreachableAuthService(DynamicPropertyRegistry registry) {
+		registry.add("portcullis.gateway.jwks-uri", () -> "http://127.0.0.1:" + deadPort + "/.well-known/jwks.json");
+		registry.add("management.server.port", () -> "0");
+	}
+
+	private static int closedPort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private RouteDefinition route(String id) {
+		return this.gateway.getRoutes()
+			.stream()
+			.filter((route) -> route.getId().equals(id))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no route " + id));
+	}
+
+	@Test
+	void routesWhenDefaultConfigurationThenAuthPublicAndSampleProtected() {
+		assertThat(route("auth").getMetadata()).containsEntry(RoutePolicy.PUBLIC, true)
+			.containsEntry(RoutePolicy.FORWARD_AUTH_COOKIES, true);
+		assertThat(route("sample").getMetadata()).doesNotContainKey(RoutePolicy.PUBLIC);
+		assertThat(route("sample").getFilters()).anySatisfy((filter) -> assertThat(filter.getName()).isEqualTo("StripPrefix"));
+	}
+
+	@Test
+	void requestWhenNoCookieOnSampleRouteThenTokenMissing() {
+		this.client.get()
+			.uri("/api/anything")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("token_missing");
+	}
+
+	@Test
+	void requestWhenKeysNeverLoadedThenUnavailableNotUnauthorized() {
+		RSAKey key = TestKeys.rsa("k1");
+		this.client.get()
+			.uri("/api/anything")
+			.cookie("__Host-access_token", TestTokens.accessToken(key).sign())
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("unavailable");
+	}
+
+	@Test
+	void postWhenCurlWithoutOriginToLoginThenCsrfRejected() {
+		this.client.post()
+			.uri("/auth/login")
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("csrf_rejected");
+	}
+
+	@Test
+	void healthWhenProbedOnManagementPortThenLivenessAndReadinessAnswer() {
+		WebTestClient management = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.responseTimeout(Duration.ofSeconds(5))
+			.build();
+		management.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+		management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+	}
+
+}

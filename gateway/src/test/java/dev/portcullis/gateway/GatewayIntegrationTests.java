@@ -1,0 +1,436 @@
+package dev.portcullis.gateway;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.portcullis.gateway.testing.EchoUpstream;
+import dev.portcullis.gateway.testing.FakeJwksServer;
+import dev.portcullis.gateway.testing.TestKeys;
+import dev.portcullis.gateway.testing.TestTokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Through the real gateway to a real upstream, with keys from a JWKS server the test can
+ * rotate and stop.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class GatewayIntegrationTests {
+
+	static final String ACCESS = "__Host-access_token";
+
+	static final String REFRESH = "__Secure-refresh_token";
+
+	static final String APP_ORIGIN = "https://app.example.com";
+
+	static final RSAKey key = TestKeys.rsa("k1");
+
+	static final FakeJwksServer jwks = new FakeJwksServer(key);
+
+	static final EchoUpstream upstream = new EchoUpstream();
+
+	@Autowired
+	WebTestClient client;
+
+	@DynamicPropertySource
+	static void routes(DynamicPropertyRegistry registry) {
+		registry.add("portcullis.gateway.jwks-uri", () -> jwks.uri().toString());
+		registry.add("portcullis.gateway.jwks.min-refetch-interval", () -> "0s");
+		registry.add("portcullis.gateway.cors.allowed-origins", () -> APP_ORIGIN);
+		registry.add("portcullis.gateway.public-paths", () -> "/open/**");
+		registry.add("management.server.port", () -> "0");
+		registry.add("spring.cloud.gateway.server.webflux.httpclient.response-timeout", () -> "1s");
+		route(registry, 0, "auth", upstream.uri(), "/auth/**", "public", "forward-auth-cookies");
+		route(registry, 1, "api", upstream.uri(), "/api/**");
+		registry.add("spring.cloud.gateway.server.webflux.routes[1].filters[0]", () -> "StripPrefix=1");
+		route(registry, 2, "bearer", upstream.uri(), "/bearer/**", "forward-token");
+		route(registry, 3, "dead", "http://127.0.0.1:" + closedPort(), "/dead/**");
+		route(registry, 4, "open", upstream.uri(), "/open/**");
+		route(registry, 5, "slow", upstream.uri(), "/slow/**");
+	}
+
+	private static void route(DynamicPropertyRegistry registry, int index, String id, String uri, String path,
+			String... flags) {
+		String prefix = "spring.cloud.gateway.server.webflux.routes[" + index + "].";
+		registry.add(prefix + "id", () -> id);
+		registry.add(prefix + "uri", () -> uri);
+		registry.add(prefix + "predicates[0]", () -> "Path=" + path);
+		for (String flag : flags) {
+			registry.add(prefix + "metadata." + flag, () -> "true");
+		}
+	}
+
+	private static int closedPort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@AfterAll
+	static void stopServers() {
+		jwks.close();
+		upstream.close();
+	}
+
+	@BeforeEach
+	void keysLoaded() {
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> get("/api/ready", TestTokens.accessToken(key).sign()).expectStatus().isOk());
+	}
+
+	private WebTestClient.ResponseSpec get(String path, String token) {
+		return this.client.get().uri(path).cookie(ACCESS, token).exchange();
+	}
+
+	private void expectUnauthorized(WebTestClient.ResponseSpec response, String code) {
+		response.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.value(HttpHeaders.WWW_AUTHENTICATE,
+					(value) -> org.assertj.core.api.Assertions.assertThat(value)
+						.startsWith("Bearer error=\"invalid_token\", error_description=\""))
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo(code)
+			.jsonPath("$.status")
+			.isEqualTo(401);
+	}
+
+	@Test
+	void requestWhenValidCookieThenUpstreamSeesVerifiedIdentity() {
+		get("/api/items", TestTokens.accessToken(key).claim("roles", List.of("user", "admin")).sign()).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.path")
+			.isEqualTo("/items")
+			.jsonPath("$.headers['x-user-id'][0]")
+			.isEqualTo(TestTokens.USER_ID)
+			.jsonPath("$.headers['x-session-id'][0]")
+			.isEqualTo(TestTokens.SESSION_ID)
+			.jsonPath("$.headers['x-user-roles'][0]")
+			.isEqualTo("user,admin");
+	}
+
+	@Test
+	void requestWhenNoCookieThenTokenMissing() {
+		expectUnauthorized(this.client.get().uri("/api/items").exchange(), "token_missing");
+	}
+
+	@Test
+	void requestWhenExpiredThenTokenExpired() {
+		Instant longAgo = Instant.now().minusSeconds(3600);
+		expectUnauthorized(get("/api/items", TestTokens.accessToken(key, longAgo).sign()), "token_expired");
+	}
+
+	@Test
+	void requestWhenMalformedThenTokenInvalid() {
+		expectUnauthorized(get("/api/items", "not.a.jwt"), "token_invalid");
+	}
+
+	@Test
+	void requestWhenWrongIssuerThenTokenInvalid() {
+		expectUnauthorized(get("/api/items", TestTokens.accessToken(key).issuer("evil").sign()), "token_invalid");
+	}
+
+	@Test
+	void requestWhenWrongAudienceThenTokenInvalid() {
+		expectUnauthorized(get("/api/items", TestTokens.accessToken(key).audience("other").sign()), "token_invalid");
+	}
+
+	@Test
+	void requestWhenWrongTypeThenTokenInvalid() {
+		expectUnauthorized(get("/api/items", TestTokens.accessToken(key).type("JWT").sign()), "token_invalid");
+	}
+
+	@Test
+	void requestWhenNotYetValidThenTokenInvalid() {
+		expectUnauthorized(get("/api/items", TestTokens.accessToken(key).notBefore(Instant.now().plusSeconds(300))
+			.sign()), "token_invalid");
+	}
+
+	@Test
+	void requestWhenAlgNoneThenTokenInvalid() {
+		expectUnauthorized(get("/api/items", TestTokens.unsecured(key)), "token_invalid");
+	}
+
+	@Test
+	void requestWhenHs256WithPublicKeyThenTokenInvalid() {
+		expectUnauthorized(get("/api/items", TestTokens.hs256WithPublicKey(key)), "token_invalid");
+	}
+
+	@Test
+	void requestWhenKeyNeverPublishedThenTokenInvalid() {
+		expectUnauthorized(get("/api/items", TestTokens.accessToken(TestKeys.rsa("never-published")).sign()),
+				"token_invalid");
+	}
+
+	@Test
+	void requestWhenOversizeThenTokenInvalid() {
+		expectUnauthorized(get("/api/items", TestTokens.accessToken(key).claim("pad", "x".repeat(5000)).sign()),
+				"token_invalid");
+	}
+
+	@Test
+	void requestWhenRefreshTokenInAccessCookieThenTokenInvalid() {
+		expectUnauthorized(get("/api/items", "dGhpcy1pcy1hbi1vcGFxdWUtcmVmcmVzaC10b2tlbi12YWx1ZQ"), "token_invalid");
+	}
+
+	@Test
+	void requestWhenUnauthorizedFromAllowedOriginThenCorsHeadersOnTheProblem() {
+		this.client.get()
+			.uri("/api/items")
+			.header(HttpHeaders.ORIGIN, APP_ORIGIN)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, APP_ORIGIN)
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+	}
+
+	@Test
+	void requestWhenAllowedOriginThenUpstreamCorsHeadersReplacedNotDuplicated() {
+		this.client.get()
+			.uri("/api/items")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.header(HttpHeaders.ORIGIN, APP_ORIGIN)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.values(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN,
+					(values) -> org.assertj.core.api.Assertions.assertThat(values).containsExactly(APP_ORIGIN));
+	}
+
+	@Test
+	void preflightWhenAllowedOriginThenCredentialsAllowed() {
+		this.client.options()
+			.uri("/api/items")
+			.header(HttpHeaders.ORIGIN, APP_ORIGIN)
+			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
+			.exchange()
+			.expectStatus()
+			.is2xxSuccessful()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, APP_ORIGIN)
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+	}
+
+	@Test
+	void requestWhenClientSpoofsIdentityThenUpstreamNeverSeesIt() {
+		this.client.get()
+			.uri("/api/items")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.header("X-User-Id", "00000000-0000-0000-0000-000000000000")
+			.header("X-User-Roles", "admin")
+			.header("X-User-Email", "root@example.com")
+			.header("X-Session-Id", "spoofed")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['x-user-id']")
+			.isEqualTo(List.of(TestTokens.USER_ID))
+			.jsonPath("$.headers['x-user-roles']")
+			.isEqualTo(List.of("user"))
+			.jsonPath("$.headers['x-session-id']")
+			.isEqualTo(List.of(TestTokens.SESSION_ID))
+			.jsonPath("$.headers['x-user-email']")
+			.doesNotExist();
+	}
+
+	@Test
+	void requestWhenPublicRouteAndSpoofedIdentityThenStrippedAndNoIdentityAdded() {
+		this.client.get()
+			.uri("/open/docs")
+			.header("X-User-Id", "00000000-0000-0000-0000-000000000000")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['x-user-id']")
+			.doesNotExist();
+	}
+
+	@Test
+	void requestWhenAuthCookiesSentThenStrippedAndOtherCookiesKept() {
+		this.client.get()
+			.uri("/api/items")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.cookie(REFRESH, "opaque-refresh")
+			.cookie("theme", "dark")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['cookie'][0]")
+			.isEqualTo("theme=dark");
+	}
+
+	@Test
+	void requestWhenAuthRouteThenRefreshCookieReachesAuthService() {
+		this.client.post()
+			.uri("/auth/refresh")
+			.header(HttpHeaders.ORIGIN, APP_ORIGIN)
+			.cookie(REFRESH, "opaque-refresh")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['cookie'][0]")
+			.isEqualTo(REFRESH + "=opaque-refresh");
+	}
+
+	@Test
+	void postWhenNoOriginNorFetchSiteThenCsrfRejected() {
+		this.client.post()
+			.uri("/api/items")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("csrf_rejected");
+	}
+
+	@Test
+	void deleteWhenForeignOriginThenCsrfRejected() {
+		this.client.delete()
+			.uri("/api/items/1")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.header(HttpHeaders.ORIGIN, "https://evil.example")
+			.header("Sec-Fetch-Site", "cross-site")
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("csrf_rejected");
+	}
+
+	@Test
+	void postWhenAllowedOriginThenProxied() {
+		this.client.post()
+			.uri("/api/items")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.header(HttpHeaders.ORIGIN, APP_ORIGIN)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.method")
+			.isEqualTo("POST");
+	}
+
+	@Test
+	void putWhenSameOriginFetchThenProxied() {
+		this.client.put()
+			.uri("/api/items/1")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.header("Sec-Fetch-Site", "same-origin")
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
+	@Test
+	void requestWhenRouteForwardsTokenThenUpstreamGetsBearer() {
+		String token = TestTokens.accessToken(key).sign();
+		get("/bearer/items", token).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['authorization'][0]")
+			.isEqualTo("Bearer " + token);
+	}
+
+	@Test
+	void requestWhenRouteDoesNotForwardTokenThenNoBearerAdded() {
+		get("/api/items", TestTokens.accessToken(key).sign()).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['authorization']")
+			.doesNotExist();
+	}
+
+	@Test
+	void requestWhenTokenSignedByFreshlyRotatedKeyThenAcceptedAfterRefetch() {
+		RSAKey rotated = TestKeys.rsa("k-rotated");
+		jwks.publish(key, rotated);
+		int hitsBefore = jwks.hits();
+		get("/api/items", TestTokens.accessToken(rotated).sign()).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['x-user-id'][0]")
+			.isEqualTo(TestTokens.USER_ID);
+		org.assertj.core.api.Assertions.assertThat(jwks.hits()).isGreaterThan(hitsBefore);
+	}
+
+	@Test
+	void requestWhenAuthServiceStoppedThenValidTokensKeepWorking() {
+		jwks.stop();
+		try {
+			// a token never seen before: verified with the keys held, not served from the cache
+			get("/api/items", TestTokens.accessToken(key).sign()).expectStatus().isOk();
+			// an unknown key cannot be told from a forged one while the auth service is away
+			get("/api/items", TestTokens.accessToken(TestKeys.rsa("k-new")).sign()).expectStatus()
+				.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+				.expectBody()
+				.jsonPath("$.code")
+				.isEqualTo("unavailable");
+		}
+		finally {
+			jwks.start();
+		}
+	}
+
+	@Test
+	void requestWhenUpstreamDownThenBadGatewayProblem() {
+		get("/dead/items", TestTokens.accessToken(key).sign()).expectStatus()
+			.isEqualTo(HttpStatus.BAD_GATEWAY)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("bad_gateway");
+	}
+
+	@Test
+	void requestWhenUpstreamSlowThenGatewayTimeoutProblem() {
+		get("/slow/items", TestTokens.accessToken(key).sign()).expectStatus()
+			.isEqualTo(HttpStatus.GATEWAY_TIMEOUT)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("gateway_timeout");
+	}
+
+}
