@@ -156,6 +156,17 @@ class RegisterAndLoginTests {
 			.expectBody().jsonPath("$.code").isEqualTo("too_many_attempts");
 	}
 
+	@Test
+	void loginWhenUnknownAddressRepeatedlyThenSlowedDownLikeAKnownOne() {
+		String email = uniqueEmail();
+		for (int i = 0; i < 5; i++) {
+			this.auth.login(email, "wrong password " + i).expectStatus().isUnauthorized();
+		}
+		this.auth.login(email, "wrong password")
+			.expectStatus().isEqualTo(429)
+			.expectBody().jsonPath("$.code").isEqualTo("too_many_attempts");
+	}
+
 	private static long timed(Runnable call) {
 		long start = System.nanoTime();
 		call.run();
