@@ -9,6 +9,7 @@ import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
+import org.springframework.test.context.TestContextAnnotationUtils;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -21,7 +22,7 @@ public final class TestDatabaseContextCustomizerFactory implements ContextCustom
 	@Override
 	public ContextCustomizer createContextCustomizer(Class<?> testClass, List<ContextConfigurationAttributes> configAttributes) {
 		boolean usesR2dbc = ClassUtils.isPresent("io.r2dbc.spi.ConnectionFactory", testClass.getClassLoader());
-		return usesR2dbc && !testClass.isAnnotationPresent(WithoutTestDatabase.class) ? new Customizer() : null;
+		return usesR2dbc && !TestContextAnnotationUtils.hasAnnotation(testClass, WithoutTestDatabase.class) ? new Customizer() : null;
 	}
 
 	private static final class Customizer implements ContextCustomizer {

@@ -1,32 +1,35 @@
 package dev.portcullis.auth.session;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 
 import dev.portcullis.auth.support.AuthClient;
 import dev.portcullis.auth.support.AuthClient.Tokens;
 import dev.portcullis.auth.support.AuthServiceTest;
 import dev.portcullis.auth.support.MutableClock;
-import dev.portcullis.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
+import io.r2dbc.spi.ConnectionFactory;
+
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.ResponseCookie;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The session store's contract; runs on PostgreSQL here and on the embedded default in a subclass. */
 @AuthServiceTest
 class RefreshRotationTests {
 
@@ -36,11 +39,27 @@ class RefreshRotationTests {
 	@Autowired
 	MutableClock clock;
 
+	@Autowired
+	DatabaseClient db;
+
 	AuthClient auth;
+
+	@Autowired
+	ConnectionFactory connectionFactory;
 
 	@BeforeEach
 	void setUp() {
 		this.auth = new AuthClient(this.client);
+	}
+
+	/** The database these tests must run on. */
+	String expectedDatabase() {
+		return "PostgreSQL";
+	}
+
+	@Test
+	void storeWhenTestsRunThenOnTheIntendedDatabase() {
+		assertThat(this.connectionFactory.getMetadata().getName()).containsIgnoringCase(expectedDatabase());
 	}
 
 	@Test
@@ -90,7 +109,7 @@ class RefreshRotationTests {
 	}
 
 	@Test
-	void refreshWhenTokenReusedAfterGraceThenRevokesSessionAndSuccessor() throws Exception {
+	void refreshWhenTokenReusedAfterGraceThenRevokesSessionAndSuccessor() {
 		Tokens first = this.auth.newSession();
 		Tokens second = this.auth.refreshed(first);
 		this.clock.advance(Duration.ofSeconds(11));
@@ -146,35 +165,31 @@ class RefreshRotationTests {
 	}
 
 	@Test
-	void loginWhenSessionsStoredThenNoRawRefreshTokenInDatabase() throws Exception {
+	void loginWhenSessionsStoredThenNoRawRefreshTokenInDatabase() {
 		Tokens tokens = this.auth.newSession();
 		Tokens rotated = this.auth.refreshed(tokens);
-		try (Connection connection = TestDatabase.get().connect();
-				ResultSet rs = connection.createStatement().executeQuery("SELECT token_hash, successor_hash, successor_sealed FROM refresh_tokens")) {
-			int rows = 0;
-			while (rs.next()) {
-				rows++;
-				for (int column = 1; column <= 3; column++) {
-					byte[] value = rs.getBytes(column);
-					if (value != null) {
-						String text = new String(value, java.nio.charset.StandardCharsets.ISO_8859_1);
-						assertThat(text).doesNotContain(tokens.refresh()).doesNotContain(rotated.refresh());
-					}
-				}
-			}
-			assertThat(rows).isGreaterThanOrEqualTo(2);
+		List<byte[]> stored = this.db.sql("SELECT token_hash, successor_hash, successor_sealed FROM refresh_tokens")
+			.map((row) -> Stream.of("token_hash", "successor_hash", "successor_sealed")
+				.map((column) -> row.get(column, byte[].class))
+				.filter(Objects::nonNull)
+				.toList())
+			.all()
+			.flatMapIterable((values) -> values)
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		assertThat(stored).hasSizeGreaterThanOrEqualTo(2);
+		for (byte[] value : stored) {
+			String text = new String(value, StandardCharsets.ISO_8859_1);
+			assertThat(text).doesNotContain(tokens.refresh()).doesNotContain(rotated.refresh());
 		}
 	}
 
-	static int auditEvents(String type) throws Exception {
-		try (Connection connection = TestDatabase.get().connect();
-				PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM audit_events WHERE type = ?")) {
-			statement.setString(1, type);
-			try (ResultSet rs = statement.executeQuery()) {
-				rs.next();
-				return rs.getInt(1);
-			}
-		}
+	long auditEvents(String type) {
+		return this.db.sql("SELECT COUNT(*) AS n FROM audit_events WHERE type = :type")
+			.bind("type", type)
+			.map((row) -> row.get("n", Long.class))
+			.one()
+			.block(Duration.ofSeconds(10));
 	}
 
 }

@@ -16,6 +16,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** Runs on PostgreSQL here and on the embedded default in a subclass. */
 @AuthServiceTest
 class SessionEndpointsTests {
 
