@@ -111,13 +111,17 @@ class GatewayDefaultsIntegrationTests {
 	}
 
 	@Test
-	void healthWhenProbedOnManagementPortThenLivenessAndReadinessAnswer() {
+	void healthWhenNoKeysEverLoadedThenLiveButNotReady() {
 		WebTestClient management = WebTestClient.bindToServer()
 			.baseUrl("http://127.0.0.1:" + this.managementPort)
 			.responseTimeout(Duration.ofSeconds(5))
 			.build();
 		management.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
-		management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+		management.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 	}
 
 }

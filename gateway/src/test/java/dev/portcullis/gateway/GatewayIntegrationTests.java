@@ -135,6 +135,18 @@ class GatewayIntegrationTests {
 	}
 
 	@Test
+	void readinessWhenKeysLoadedThenUp(@org.springframework.beans.factory.annotation.Value("${local.management.port}") int port) {
+		WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + port)
+			.build()
+			.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
+	@Test
 	void requestWhenNoCookieThenTokenMissing() {
 		expectUnauthorized(this.client.get().uri("/api/items").exchange(), "token_missing");
 	}

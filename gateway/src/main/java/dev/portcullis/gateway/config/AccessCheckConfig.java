@@ -11,6 +11,7 @@ import dev.portcullis.gateway.security.AccessCheckFilter;
 import dev.portcullis.gateway.security.AccessTokenConverter;
 import dev.portcullis.gateway.security.AccessTokenVerifier;
 import dev.portcullis.gateway.security.JwksKeyStore;
+import dev.portcullis.gateway.security.SigningKeysHealthIndicator;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -35,6 +36,11 @@ class AccessCheckConfig {
 		GatewayProperties.Jwks jwks = properties.jwks();
 		return new JwksKeyStore(WebClient.builder().build(), properties.jwksUri(), algorithms(properties),
 				jwks.refreshInterval(), jwks.minRefetchInterval(), jwks.timeout());
+	}
+
+	@Bean
+	SigningKeysHealthIndicator signingKeysHealthIndicator(JwksKeyStore keyStore) {
+		return new SigningKeysHealthIndicator(keyStore);
 	}
 
 	@Bean

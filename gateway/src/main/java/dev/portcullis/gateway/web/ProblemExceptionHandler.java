@@ -33,6 +33,9 @@ public class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
 	static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
 
+	/** Shared with the auth service, so clients see one problem vocabulary. */
+	static final String TYPE_PREFIX = "https://portcullis.dev/problems/";
+
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
 		ProblemException problem = asProblem(ex);
@@ -77,7 +80,7 @@ public class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
 	static byte[] render(ProblemException problem) {
 		HttpStatus status = problem.status();
-		String json = "{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":"
+		String json = "{\"type\":\"" + TYPE_PREFIX + escape(problem.code()) + "\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":"
 				+ status.value() + ",\"detail\":\"" + escape(problem.detail()) + "\",\"code\":\""
 				+ escape(problem.code()) + "\"}";
 		return json.getBytes(StandardCharsets.UTF_8);

@@ -33,7 +33,9 @@ class ProblemExceptionHandlerTests {
 			.jsonPath("$.status")
 			.isEqualTo(502)
 			.jsonPath("$.title")
-			.isEqualTo("Bad Gateway");
+			.isEqualTo("Bad Gateway")
+			.jsonPath("$.type")
+			.isEqualTo("https://portcullis.dev/problems/bad_gateway");
 	}
 
 	@Test
