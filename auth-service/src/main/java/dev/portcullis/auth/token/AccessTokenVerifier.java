@@ -77,8 +77,11 @@ public class AccessTokenVerifier {
 	private DefaultJWTProcessor<SecurityContext> processor(KeySet keySet, Instant now) {
 		DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 		processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(AccessTokenIssuer.TYPE));
-		processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-				new ImmutableJWKSet<>(keySet.publicJwks(now))));
+		JWSVerificationKeySelector<SecurityContext> byKid = new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
+				new ImmutableJWKSet<>(keySet.publicJwks(now)));
+		// Every token we issue names its key; one that does not is not ours.
+		processor.setJWSKeySelector((header, context) -> (header.getKeyID() == null) ? List.of()
+				: byKid.selectJWSKeys(header, context));
 		DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier = new DefaultJWTClaimsVerifier<>(
 				this.properties.audience(), new JWTClaimsSet.Builder().issuer(this.properties.issuer()).build(),
 				new HashSet<>(List.of("sub", "sid", "exp", "iat", "jti"))) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -23,6 +24,9 @@ class RegisterAndLoginTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@Autowired
+	DatabaseClient db;
 
 	AuthClient auth;
 
@@ -165,6 +169,28 @@ class RegisterAndLoginTests {
 		this.auth.login(email, "wrong password")
 			.expectStatus().isEqualTo(429)
 			.expectBody().jsonPath("$.code").isEqualTo("too_many_attempts");
+	}
+
+	@Test
+	void registerWhenHostileBodiesThenClientErrorAndNothingStored() {
+		long before = users();
+		List<String> bodies = List.of("{", "{}", "[]", "\"a string\"", "{\"email\":[\"a@b.org\"],\"password\":\"" + PASSWORD + "\"}",
+				"{\"email\":\"a@b.org\",\"password\":12345678}", "{\"email\":null,\"password\":null}",
+				"{\"email\":\"x'); DROP TABLE users; --@b.org\",\"password\":\"" + PASSWORD + "\"}",
+				"{\"email\":\"\u0000@b.org\",\"password\":\"" + PASSWORD + "\"}",
+				"{\"email\":\"\\ud800@b.org\",\"password\":\"" + PASSWORD + "\"}",
+				"{\"email\":\"a@b.org\",\"password\":\"" + "p".repeat(5000) + "\"}");
+		for (String body : bodies) {
+			this.client.post().uri("/auth/register").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+				.expectStatus().value((status) -> assertThat(status).as(body).isBetween(400, 499))
+				.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		}
+		assertThat(users()).isEqualTo(before);
+	}
+
+	private long users() {
+		return this.db.sql("SELECT COUNT(*) AS n FROM users").map((row) -> row.get("n", Long.class)).one()
+			.block(java.time.Duration.ofSeconds(10));
 	}
 
 	private static long timed(Runnable call) {
