@@ -1,0 +1,289 @@
+// The demo page and portcullis-client.js in a real Chromium, through a running gateway.
+//
+//   PORTCULLIS_GATEWAY_URL=http://localhost:8080 PORTCULLIS_ACCESS_TTL_MS=3000 npm test
+//
+// The gateway must serve the demo page at / and the auth service must issue access tokens that
+// live PORTCULLIS_ACCESS_TTL_MS (a few seconds: every expiry step waits that long). Normally the
+// JUnit class BrowserTests starts Portcullis that way and runs this file.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const GATEWAY = required('PORTCULLIS_GATEWAY_URL').replace(/\/$/, '');
+const ACCESS_TTL_MS = Number(process.env.PORTCULLIS_ACCESS_TTL_MS ?? 3000);
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SCREENSHOTS = fileURLToPath(new URL('../target/browser-screenshots/', import.meta.url));
+const ACCESS = '__Host-access_token';
+const REFRESH = '__Secure-refresh_token';
+const PASSWORD = 'correct horse battery staple';
+const EMAIL = `browser-${Date.now()}@example.org`;
+const STEP_TIMEOUT_MS = 60_000;
+
+let browser;
+let failed = false;
+/** The first browser (context A) with two tabs, a second browser (context B), each counting refreshes. */
+const a = {};
+const b = {};
+
+before(async () => {
+	rmSync(SCREENSHOTS, { recursive: true, force: true });
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	// launch() gives Chromium a fresh temporary profile each run and deletes it on close
+	browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		headless: true,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+			'--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	});
+});
+
+after(async () => {
+	await browser?.close();
+});
+
+step('demo page when registering and logging in then shows the user and sets HttpOnly Secure cookies', async () => {
+	Object.assign(a, await newBrowserContext());
+	a.tab1 = await openDemo(a.context);
+	await expectState(a.tab1, 'signed-out');
+	await a.tab1.fill('#email', EMAIL);
+	await a.tab1.fill('#password', PASSWORD);
+	await a.tab1.click('#register');
+	await a.tab1.waitForFunction(() => document.getElementById('form-message').textContent.startsWith('Registered'));
+	await screenshot(a.tab1, '01-registered');
+	await a.tab1.click('#login');
+	await expectState(a.tab1, 'signed-in');
+	await forgetHistory(a, a.tab1);
+	assert.equal(await a.tab1.textContent('#status'), `Logged in as ${EMAIL}`);
+	await a.tab1.waitForSelector('#sessions[data-count="1"]');
+
+	const cookies = await authCookies(a.context);
+	assert.ok(cookies.get(ACCESS), 'access cookie set');
+	assert.ok(cookies.get(REFRESH), 'refresh cookie set');
+	for (const cookie of cookies.values()) {
+		assert.equal(cookie.httpOnly, true, `${cookie.name} HttpOnly`);
+		assert.equal(cookie.secure, true, `${cookie.name} Secure`);
+	}
+	assert.equal(cookies.get(REFRESH).path, '/auth');
+	assert.equal(await a.tab1.evaluate(() => document.cookie), '', 'page script sees no token');
+	await screenshot(a.tab1, '02-logged-in');
+});
+
+step('call upstream through the gateway then the upstream sees the identity and no auth cookies', async () => {
+	const echo = await callUpstream(a.tab1, 1);
+	const me = await a.tab1.evaluate(async () => (await import('/portcullis-client.js')).me());
+	assert.equal(echo.path, '/hello');
+	assert.equal(echo.identity['X-User-Id'], me.id);
+	assert.deepEqual(Object.keys(echo.cookies ?? {}).filter((name) => name.startsWith('__')), []);
+	assert.equal(a.refreshes.length, 0, 'no refresh while the access token is fresh');
+	await screenshot(a.tab1, '03-upstream-call');
+});
+
+step('call after the access token expired then refreshes once transparently and succeeds', async () => {
+	await waitPastAccessTtl();
+	assert.equal((await authCookies(a.context)).has(ACCESS), false, 'the browser dropped the expired access cookie');
+	const echo = await callUpstream(a.tab1, 2);
+	assert.equal(echo.path, '/hello');
+	assert.equal(a.refreshes.length, 1, 'exactly one refresh');
+	assert.deepEqual(await loggedOutEvents(a.tab1), []);
+	assert.ok((await authCookies(a.context)).has(ACCESS), 'a new access cookie');
+	await screenshot(a.tab1, '04-after-transparent-refresh');
+});
+
+step('concurrent calls in one tab after expiry then share one refresh', async () => {
+	await waitPastAccessTtl();
+	const refreshesBefore = a.refreshes.length;
+	const statuses = await a.tab1.evaluate(async () => {
+		const { authFetch } = await import('/portcullis-client.js');
+		const responses = await Promise.all([1, 2, 3, 4, 5].map((n) => authFetch(`/api/parallel/${n}`)));
+		return responses.map((response) => response.status);
+	});
+	assert.deepEqual(statuses, [200, 200, 200, 200, 200]);
+	assert.equal(a.refreshes.length - refreshesBefore, 1, 'one refresh for five calls');
+	assert.deepEqual(await loggedOutEvents(a.tab1), []);
+});
+
+step('two tabs hitting expiry at the same moment then both carry on with one refresh (Web Locks)', async () => {
+	a.tab2 = await openDemo(a.context);
+	await expectState(a.tab2, 'signed-in');
+	await waitPastAccessTtl();
+	const refreshesBefore = a.refreshes.length;
+	const calls1 = await callCount(a.tab1);
+	await Promise.all([a.tab1, a.tab2].map((tab) => tab.evaluate(() => document.getElementById('call-upstream').click())));
+	await Promise.all([waitForCall(a.tab1, calls1 + 1), waitForCall(a.tab2, 1)]);
+	for (const tab of [a.tab1, a.tab2]) {
+		assert.equal(await tab.getAttribute('#upstream-result', 'data-status'), '200');
+		assert.deepEqual(await loggedOutEvents(tab), []);
+		assert.equal(await tab.getAttribute('#status', 'data-state'), 'signed-in');
+	}
+	assert.equal(a.refreshes.length - refreshesBefore, 1, 'the two tabs shared one refresh');
+	await screenshot(a.tab1, '05-two-tabs-tab1');
+	await screenshot(a.tab2, '05-two-tabs-tab2');
+});
+
+step('two tabs at expiry without Web Locks then both carry on (BroadcastChannel fallback)', async () => {
+	const c = await newBrowserContext();
+	await c.context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }));
+	const tab1 = await openDemo(c.context);
+	await login(c, tab1);
+	const tab2 = await openDemo(c.context);
+	await expectState(tab2, 'signed-in');
+	assert.equal(await tab2.evaluate(() => navigator.locks), undefined, 'Web Locks hidden');
+	await waitPastAccessTtl();
+	await Promise.all([tab1, tab2].map((tab) => tab.evaluate(() => document.getElementById('call-upstream').click())));
+	await Promise.all([waitForCall(tab1, 1), waitForCall(tab2, 1)]);
+	for (const tab of [tab1, tab2]) {
+		assert.equal(await tab.getAttribute('#upstream-result', 'data-status'), '200');
+		assert.deepEqual(await loggedOutEvents(tab), []);
+	}
+	assert.ok(c.refreshes.length >= 1 && c.refreshes.length <= 2, `one or two refreshes, was ${c.refreshes.length}`);
+	await tab1.click('#logout');
+	await expectState(tab1, 'signed-out');
+	await c.context.close();
+});
+
+step('revoke a session in one tab then the other browser tab is logged out on its next call', async () => {
+	Object.assign(b, await newBrowserContext());
+	b.tab = await openDemo(b.context);
+	await login(b, b.tab);
+	await a.tab1.click('#load-sessions');
+	await a.tab1.waitForSelector('#sessions[data-count="2"]');
+	await screenshot(a.tab1, '06-sessions-before-revoke');
+	await a.tab1.click('#sessions tr:not(.current) button.revoke');
+	await a.tab1.waitForSelector('#sessions[data-count="1"]');
+	assert.equal(await a.tab1.getAttribute('#sessions tr', 'class'), 'current');
+	await screenshot(a.tab1, '07-session-revoked');
+
+	// the gateway checks no database: the revoked browser is stopped at its next refresh
+	await waitPastAccessTtl();
+	await b.tab.click('#call-upstream');
+	await expectState(b.tab, 'signed-out');
+	assert.deepEqual((await loggedOutEvents(b.tab)).map((detail) => detail.code), ['invalid_refresh']);
+	assert.equal((await authCookies(b.context)).size, 0, 'the failed refresh cleared the cookies');
+	await screenshot(b.tab, '08-other-tab-logged-out');
+	assert.equal(await a.tab1.getAttribute('#status', 'data-state'), 'signed-in', 'the revoking tab stays logged in');
+});
+
+step('logout then cookies are cleared and every tab of the browser is logged out', async () => {
+	await a.tab1.click('#logout');
+	await expectState(a.tab1, 'signed-out');
+	assert.equal((await authCookies(a.context)).size, 0, 'no auth cookie left');
+	await expectState(a.tab2, 'signed-out');
+	assert.deepEqual((await loggedOutEvents(a.tab2)).map((detail) => detail.code), ['logged_out']);
+	const status = await a.tab1.evaluate(async () => (await fetch('/api/hello')).status);
+	assert.equal(status, 401);
+	await screenshot(a.tab1, '09-logged-out');
+	await screenshot(a.tab2, '09-logged-out-tab2');
+});
+
+/** A test that is skipped once an earlier one failed: the steps build on each other. */
+function step(name, body) {
+	test(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
+		if (failed) {
+			t.skip('an earlier step failed');
+			return;
+		}
+		try {
+			await body();
+		}
+		catch (error) {
+			failed = true;
+			await Promise.all([a.tab1, a.tab2, b.tab].filter(Boolean)
+				.map((tab, index) => screenshot(tab, `failed-${name.slice(0, 40).replace(/\W+/g, '-')}-${index}`)));
+			throw error;
+		}
+	});
+}
+
+async function newBrowserContext() {
+	const context = await browser.newContext({ baseURL: GATEWAY });
+	const refreshes = [];
+	context.on('request', (request) => {
+		if (request.method() === 'POST' && new URL(request.url()).pathname === '/auth/refresh') {
+			refreshes.push(request.url());
+		}
+	});
+	await context.addInitScript(() => {
+		window.loggedOutEvents = [];
+		window.addEventListener('portcullis:logged-out', (event) => window.loggedOutEvents.push(event.detail));
+	});
+	return { context, refreshes };
+}
+
+async function openDemo(context) {
+	const page = await context.newPage();
+	page.setDefaultTimeout(15_000);
+	page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+	await page.goto('/');
+	await page.waitForFunction(() => document.getElementById('status').dataset.state !== 'unknown');
+	return page;
+}
+
+async function login(browserContext, page) {
+	await page.fill('#email', EMAIL);
+	await page.fill('#password', PASSWORD);
+	await page.click('#login');
+	await expectState(page, 'signed-in');
+	await forgetHistory(browserContext, page);
+}
+
+/**
+ * Forgets the refresh attempt and logged-out event of the page's first load: a visitor without
+ * an access cookie may still hold a refresh cookie, so the client tries one refresh before
+ * reporting "logged out".
+ */
+async function forgetHistory(browserContext, page) {
+	browserContext.refreshes.length = 0;
+	await page.evaluate(() => {
+		window.loggedOutEvents = [];
+	});
+}
+
+async function expectState(page, state) {
+	await page.waitForSelector(`#status[data-state="${state}"]`);
+}
+
+/** Clicks the upstream button and returns what the upstream echoed. */
+async function callUpstream(page, expectedCall) {
+	await page.click('#call-upstream');
+	await waitForCall(page, expectedCall);
+	assert.equal(await page.getAttribute('#upstream-result', 'data-status'), '200');
+	const text = await page.textContent('#upstream-result');
+	return JSON.parse(text.slice(text.indexOf('\n') + 1));
+}
+
+async function waitForCall(page, n) {
+	await page.waitForSelector(`#upstream-result[data-call="${n}"]`);
+}
+
+async function callCount(page) {
+	return Number(await page.getAttribute('#upstream-result', 'data-call') ?? 0);
+}
+
+async function loggedOutEvents(page) {
+	return page.evaluate(() => window.loggedOutEvents);
+}
+
+async function authCookies(context) {
+	const cookies = await context.cookies(GATEWAY + '/auth/');
+	return new Map(cookies.filter((cookie) => cookie.name === ACCESS || cookie.name === REFRESH)
+		.map((cookie) => [cookie.name, cookie]));
+}
+
+function waitPastAccessTtl() {
+	return new Promise((resolve) => setTimeout(resolve, ACCESS_TTL_MS + 1000));
+}
+
+async function screenshot(page, name) {
+	await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+function required(name) {
+	const value = process.env[name];
+	if (!value) {
+		throw new Error(`Set ${name}, e.g. ${name}=http://localhost:8080`);
+	}
+	return value;
+}

@@ -1,0 +1,363 @@
+/**
+ * Portcullis browser client: cookie sessions against a Portcullis gateway, with no dependencies
+ * and no build step. Import it straight from the gateway:
+ *
+ *   import { authFetch, login, onLoggedOut } from '/portcullis-client.js';
+ *
+ * Tokens live in HttpOnly cookies, so this module never sees one. It only decides, from the
+ * gateway's 401 `code`, whether to refresh and retry or to tell the app the user is logged out.
+ *
+ * @module portcullis-client
+ */
+
+/** Name of the event dispatched on `window` when the user is no longer logged in. */
+export const LOGGED_OUT_EVENT = 'portcullis:logged-out';
+
+/** 401 codes after which one refresh is attempted before giving up. */
+const REFRESHABLE = new Set([
+	'token_expired',
+	// The browser drops the access cookie when its Max-Age (the token lifetime) runs out, so an
+	// expired session usually shows up as a missing token while the refresh cookie is still live.
+	'token_missing',
+]);
+
+const LOCK_NAME = 'portcullis-refresh';
+const CHANNEL_NAME = 'portcullis';
+const REFRESHED_AT_KEY = 'portcullis:refreshed-at';
+/** Without Web Locks, how long a tab waits for another tab's announced refresh. */
+const FOREIGN_REFRESH_WAIT_MS = 5000;
+
+let baseUrl = new URL('/', import.meta.url).href;
+/** Newest time (ms) this tab knows the cookies were renewed, by this tab or another. */
+let refreshedAt = 0;
+/** This tab's refresh in progress; concurrent calls join it. */
+let inFlight = null;
+/** Without Web Locks: until when another tab said it is refreshing, and who waits for it. */
+let foreignRefreshUntil = 0;
+const foreignWaiters = new Set();
+
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : null;
+if (channel) {
+	channel.onmessage = ({ data }) => {
+		if (data?.type === 'refreshing') {
+			foreignRefreshUntil = Date.now() + FOREIGN_REFRESH_WAIT_MS;
+		}
+		else if (data?.type === 'refreshed' || data?.type === 'refresh-failed') {
+			if (data.type === 'refreshed') {
+				refreshedAt = Math.max(refreshedAt, Number(data.at) || 0);
+			}
+			foreignRefreshUntil = 0;
+			foreignWaiters.forEach((wake) => wake());
+		}
+		else if (data?.type === 'logged-out') {
+			dispatchLoggedOut(data.code, data.status);
+		}
+	};
+}
+
+/**
+ * An error answer from the auth service (RFC 9457 problem+json), thrown by the helpers below.
+ * `fetch` itself failing (network down) rejects with the browser's own TypeError instead.
+ */
+export class PortcullisError extends Error {
+	/**
+	 * @param {Response} response the failed answer
+	 * @param {{code?: string, detail?: string}} problem its parsed body, when it had one
+	 */
+	constructor(response, problem) {
+		super(problem.detail || `HTTP ${response.status}`);
+		this.name = 'PortcullisError';
+		/** HTTP status, e.g. 401. */
+		this.status = response.status;
+		/** The stable problem `code`, e.g. `invalid_credentials`; undefined if the body had none. */
+		this.code = problem.code;
+		/** Seconds to wait before trying again (429, 503), or null. */
+		this.retryAfter = response.headers.has('Retry-After') ? Number(response.headers.get('Retry-After')) : null;
+	}
+}
+
+/**
+ * Changes where the gateway is. By default it is the origin this module was loaded from, which
+ * is right whenever the app imports the module from the gateway itself.
+ *
+ * @param {{baseUrl?: string}} options `baseUrl`: the gateway's root URL, e.g. `https://gw.example.org/`
+ */
+export function configure({ baseUrl: url } = {}) {
+	if (url !== undefined) {
+		baseUrl = new URL(url, globalThis.location?.href).href;
+	}
+}
+
+/**
+ * `fetch` for calls that need the access cookie. Sends credentials; on a 401 whose `code` is
+ * `token_expired` (or `token_missing`: the browser has already dropped the expired cookie) it
+ * refreshes once, single-flight across concurrent calls in this tab and across tabs, then retries
+ * the call once. Any other 401, or a refresh answered with 401, dispatches
+ * {@link LOGGED_OUT_EVENT}; the 401 response is still returned to the caller.
+ *
+ * If the refresh fails for another reason (503 `unavailable`, 429), the user is not logged out:
+ * the refresh's response is returned so the caller can retry later.
+ *
+ * String URLs are resolved against the gateway's base URL. A body must be re-sendable (string,
+ * FormData, Blob, URLSearchParams, or a Request, which is cloned), since the call may be sent twice.
+ *
+ * @param {RequestInfo | URL} input a path such as `/api/orders`, a URL or a Request
+ * @param {RequestInit} [init]
+ * @returns {Promise<Response>}
+ */
+export async function authFetch(input, init = {}) {
+	const sentAt = Date.now();
+	const response = await send(input, init);
+	if (response.status !== 401) {
+		return response;
+	}
+	const code = await problemCode(response);
+	if (!REFRESHABLE.has(code)) {
+		dispatchLoggedOut(code, 401);
+		return response;
+	}
+	const refreshed = await refreshOnce(sentAt);
+	if (refreshed.status === 401) {
+		dispatchLoggedOut(await problemCode(refreshed) ?? 'invalid_refresh', 401);
+		return response;
+	}
+	if (!refreshed.ok) {
+		return refreshed;
+	}
+	const retried = await send(input, init);
+	if (retried.status === 401) {
+		dispatchLoggedOut(await problemCode(retried), 401);
+	}
+	return retried;
+}
+
+/**
+ * Creates an account (`POST /auth/register`). Does not log in.
+ *
+ * @param {string} email
+ * @param {string} password 8 to 128 characters, not a common password
+ * @returns {Promise<{id: string, email: string}>}
+ * @throws {PortcullisError} 400 `invalid_request` or `weak_password`, 409 `email_taken`, 429 `busy`
+ */
+export async function register(email, password) {
+	return json(await post('/auth/register', { email, password }));
+}
+
+/**
+ * Logs in (`POST /auth/login`); the answer sets the access and refresh cookies.
+ *
+ * @param {string} email
+ * @param {string} password
+ * @returns {Promise<{user: {id: string, email: string}, accessExpiresAt: string, sessionExpiresAt: string}>}
+ * @throws {PortcullisError} 401 `invalid_credentials`, 429 `too_many_attempts` or `busy`
+ */
+export async function login(email, password) {
+	const body = await json(await post('/auth/login', { email, password }));
+	markRefreshed(Date.now());
+	return body;
+}
+
+/**
+ * Ends this browser's session (`POST /auth/logout`) and clears its cookies. Every tab, this one
+ * included, then receives {@link LOGGED_OUT_EVENT} with code `logged_out`.
+ *
+ * @returns {Promise<void>}
+ */
+export async function logout() {
+	await json(await post('/auth/logout'));
+	announceLoggedOut('logged_out');
+}
+
+/**
+ * Ends every session of the user, on every device (`POST /auth/logout-all`). Every tab of this
+ * browser then receives {@link LOGGED_OUT_EVENT} with code `logged_out`.
+ *
+ * @returns {Promise<void>}
+ * @throws {PortcullisError} 401 `token_*` when not logged in
+ */
+export async function logoutAll() {
+	await json(await authFetch('/auth/logout-all', { method: 'POST' }));
+	announceLoggedOut('logged_out');
+}
+
+/**
+ * The logged-in user (`GET /auth/me`).
+ *
+ * @returns {Promise<{id: string, email: string, roles: string[]}>}
+ * @throws {PortcullisError} 401 `token_*` when not logged in
+ */
+export async function me() {
+	return json(await authFetch('/auth/me'));
+}
+
+/**
+ * The user's live sessions (`GET /auth/sessions`); `current` marks this browser's.
+ *
+ * @returns {Promise<Array<{id: string, createdAt: string, lastRefreshedAt: string, expiresAt: string,
+ *   userAgent: string, clientIp: string, current: boolean}>>}
+ * @throws {PortcullisError} 401 `token_*` when not logged in
+ */
+export async function sessions() {
+	return json(await authFetch('/auth/sessions'));
+}
+
+/**
+ * Ends one of the user's sessions (`DELETE /auth/sessions/{id}`). That browser is logged out when
+ * its access token next needs refreshing (at the latest after the access-token lifetime) or on its
+ * next call to the auth service. To end this browser's own session use {@link logout}.
+ *
+ * @param {string} id a session id from {@link sessions}
+ * @returns {Promise<void>}
+ * @throws {PortcullisError} 404 `session_not_found`, 401 `token_*`
+ */
+export async function revokeSession(id) {
+	await json(await authFetch(`/auth/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' }));
+}
+
+/**
+ * Calls `listener({code, status})` whenever {@link LOGGED_OUT_EVENT} fires.
+ *
+ * @param {(detail: {code: string, status: number}) => void} listener
+ * @returns {() => void} removes the listener
+ */
+export function onLoggedOut(listener) {
+	const handler = (event) => listener(event.detail);
+	globalThis.addEventListener(LOGGED_OUT_EVENT, handler);
+	return () => globalThis.removeEventListener(LOGGED_OUT_EVENT, handler);
+}
+
+function send(input, init) {
+	const target = input instanceof Request ? input.clone() : new URL(String(input), baseUrl);
+	return fetch(target, { ...init, credentials: 'include' });
+}
+
+function post(path, body) {
+	const init = { method: 'POST' };
+	if (body !== undefined) {
+		init.headers = { 'Content-Type': 'application/json' };
+		init.body = JSON.stringify(body);
+	}
+	return fetch(new URL(path, baseUrl), { ...init, credentials: 'include' });
+}
+
+/** The parsed body of a successful answer (undefined for 204); a PortcullisError otherwise. */
+async function json(response) {
+	if (!response.ok) {
+		throw new PortcullisError(response, await problem(response));
+	}
+	return response.status === 204 ? undefined : response.json();
+}
+
+async function problem(response) {
+	try {
+		const body = await response.clone().json();
+		return body && typeof body === 'object' ? body : {};
+	}
+	catch {
+		// not JSON (e.g. an upstream's own 401 page): no code to branch on
+		return {};
+	}
+}
+
+async function problemCode(response) {
+	return (await problem(response)).code;
+}
+
+/**
+ * One refresh for every call that saw its token expire. In this tab concurrent calls share one
+ * request; across tabs a Web Lock serialises them and a tab that gets the lock after another tab
+ * already renewed the cookies (after this call was sent) just retries with them.
+ *
+ * @returns {Promise<Response>} the refresh answer, or a synthetic 200 when another tab did it
+ */
+function refreshOnce(sentAt) {
+	if (!inFlight) {
+		inFlight = crossTab(sentAt).finally(() => {
+			inFlight = null;
+		});
+	}
+	return inFlight;
+}
+
+async function crossTab(sentAt) {
+	if (globalThis.navigator?.locks) {
+		return navigator.locks.request(LOCK_NAME, () => (renewedSince(sentAt) ? alreadyRenewed() : refresh()));
+	}
+	// Fallback without Web Locks: wait for a refresh another tab announced, else announce ours.
+	// Two tabs announcing at once both refresh; the auth service's grace window hands both the
+	// same successor, so nobody is logged out.
+	if (foreignRefreshUntil > Date.now()) {
+		await waitForForeignRefresh(foreignRefreshUntil - Date.now());
+		if (renewedSince(sentAt)) {
+			return alreadyRenewed();
+		}
+	}
+	channel?.postMessage({ type: 'refreshing' });
+	return refresh();
+}
+
+async function refresh() {
+	let response;
+	try {
+		response = await fetch(new URL('/auth/refresh', baseUrl), { method: 'POST', credentials: 'include' });
+	}
+	finally {
+		if (!response?.ok) {
+			channel?.postMessage({ type: 'refresh-failed' });
+		}
+	}
+	if (response.ok) {
+		markRefreshed(Date.now());
+	}
+	return response;
+}
+
+function waitForForeignRefresh(ms) {
+	return new Promise((resolve) => {
+		const wake = () => {
+			clearTimeout(timer);
+			foreignWaiters.delete(wake);
+			resolve();
+		};
+		const timer = setTimeout(wake, ms);
+		foreignWaiters.add(wake);
+	});
+}
+
+function alreadyRenewed() {
+	return new Response(null, { status: 200 });
+}
+
+function renewedSince(time) {
+	return Math.max(refreshedAt, storedRefreshedAt()) > time;
+}
+
+function markRefreshed(at) {
+	refreshedAt = Math.max(refreshedAt, at);
+	try {
+		localStorage.setItem(REFRESHED_AT_KEY, String(refreshedAt));
+	}
+	catch {
+		// storage disabled: the BroadcastChannel message below still tells the other tabs
+	}
+	channel?.postMessage({ type: 'refreshed', at: refreshedAt });
+}
+
+function storedRefreshedAt() {
+	try {
+		return Number(globalThis.localStorage?.getItem(REFRESHED_AT_KEY)) || 0;
+	}
+	catch {
+		// storage disabled: only what the BroadcastChannel told this tab is known
+		return 0;
+	}
+}
+
+function announceLoggedOut(code) {
+	channel?.postMessage({ type: 'logged-out', code, status: 0 });
+	dispatchLoggedOut(code, 0);
+}
+
+function dispatchLoggedOut(code, status) {
+	globalThis.dispatchEvent(new CustomEvent(LOGGED_OUT_EVENT, { detail: { code: code ?? 'unauthorized', status } }));
+}
