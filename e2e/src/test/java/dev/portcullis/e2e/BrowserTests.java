@@ -1,0 +1,46 @@
+package dev.portcullis.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The demo page and {@code portcullis-client.js} driven in a real Chromium by Playwright
+ * ({@code e2e/browser/spa.test.js}) against the released jars: login, a proxied call, transparent
+ * refresh after expiry, two tabs refreshing at once, revocation and logout. Screenshots of every
+ * step land in {@code target/browser-screenshots}.
+ */
+class BrowserTests {
+
+	/** Every expiry step waits this long, so it is short; the browser drops the cookie with it. */
+	static final Duration ACCESS_TTL = Duration.ofSeconds(3);
+
+	static final Duration NODE_TIMEOUT = Duration.ofMinutes(5);
+
+	@Test
+	void demoPageWhenDrivenInChromiumThenLoginRefreshTwoTabsRevokeAndLogoutWork() throws Exception {
+		BrowserToolchain browser = BrowserToolchain.requireOrSkip();
+		Path data = Files.createTempDirectory("portcullis-browser");
+		List<String> auth = List.of("--spring.profiles.active=embedded", "--PORTCULLIS_DATA_DIR=" + data,
+				"--portcullis.auth.access-token-ttl=" + ACCESS_TTL.toSeconds() + "s");
+		try (Portcullis portcullis = Portcullis.start("browser", auth, List.of("--portcullis.gateway.clock-skew=0s"))) {
+			// localhost, not 127.0.0.1: the page's origin, which same-origin fetches send as Sec-Fetch-Site
+			String gateway = "http://localhost:" + portcullis.gatewayPort;
+			BrowserToolchain.Result run = browser.run("spa.test.js",
+					Map.of("PORTCULLIS_GATEWAY_URL", gateway, "PORTCULLIS_ACCESS_TTL_MS",
+							Long.toString(ACCESS_TTL.toMillis())),
+					NODE_TIMEOUT, Path.of("target", "browser-tests", "spa.test.log"));
+			System.out.println(run.output());
+			assertThat(run.exitCode()).as("node --test spa.test.js (stopped after %s if null); its output:%n%s",
+					NODE_TIMEOUT, run.output()).isEqualTo(0);
+			assertThat(run.output()).as("the browser tests ran").contains("ℹ pass ").contains("ℹ fail 0");
+		}
+	}
+
+}
