@@ -1,7 +1,11 @@
 package dev.portcullis.e2e;
 
 import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +57,7 @@ final class BrowserToolchain {
 		if (!missing.isEmpty()) {
 			String banner = banner(missing);
 			System.err.println(banner);
+			toConsole(banner);
 			Assumptions.abort(banner);
 		}
 		return new BrowserToolchain(node.get(), chromium, directory);
@@ -90,6 +95,16 @@ final class BrowserToolchain {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * Surefire sends the tests' System.err to a report file; the banner must be seen in the build
+	 * output itself, so it is also written to the JVM's own standard error, which Maven prints.
+	 */
+	private static void toConsole(String banner) {
+		PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+		console.println(banner);
+		console.flush();
 	}
 
 	private static String banner(List<String> missing) {
