@@ -328,8 +328,10 @@ function alreadyRenewed() {
 	return new Response(null, { status: 200 });
 }
 
+/** Whether the cookies were renewed at or after `time`; the same millisecond counts, as a renewal
+ * never happens before the request that prompted it and a needless retry is harmless. */
 function renewedSince(time) {
-	return Math.max(refreshedAt, storedRefreshedAt()) > time;
+	return Math.max(refreshedAt, storedRefreshedAt()) >= time;
 }
 
 function markRefreshed(at) {
