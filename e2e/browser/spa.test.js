@@ -20,7 +20,8 @@ const ACCESS = '__Host-access_token';
 const REFRESH = '__Secure-refresh_token';
 const PASSWORD = 'correct horse battery staple';
 const EMAIL = `browser-${Date.now()}@example.org`;
-const STEP_TIMEOUT_MS = 60_000;
+// generous: CI machines are small and may be busy
+const STEP_TIMEOUT_MS = 90_000;
 
 let browser;
 let failed = false;
@@ -214,7 +215,7 @@ async function newBrowserContext() {
 
 async function openDemo(context) {
 	const page = await context.newPage();
-	page.setDefaultTimeout(15_000);
+	page.setDefaultTimeout(30_000);
 	page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
 	await page.goto('/');
 	await page.waitForFunction(() => document.getElementById('status').dataset.state !== 'unknown');

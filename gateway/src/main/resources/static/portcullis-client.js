@@ -328,8 +328,10 @@ function alreadyRenewed() {
 	return new Response(null, { status: 200 });
 }
 
-/** Whether the cookies were renewed at or after `time`; the same millisecond counts, as a renewal
- * never happens before the request that prompted it and a needless retry is harmless. */
+/**
+ * Whether the cookies were renewed at or after `time` (when a call was sent). The same millisecond
+ * counts: a retry with cookies at least that new cannot fail for want of a refresh.
+ */
 function renewedSince(time) {
 	return Math.max(refreshedAt, storedRefreshedAt()) >= time;
 }
