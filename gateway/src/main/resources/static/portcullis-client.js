@@ -93,7 +93,8 @@ export function configure({ baseUrl: url } = {}) {
  * `token_expired` (or `token_missing`: the browser has already dropped the expired cookie) it
  * refreshes once, single-flight across concurrent calls in this tab and across tabs, then retries
  * the call once. Any other 401, or a refresh answered with 401, dispatches
- * {@link LOGGED_OUT_EVENT}; the 401 response is still returned to the caller.
+ * {@link LOGGED_OUT_EVENT} (once per failed call, so listeners should be idempotent); the 401
+ * response is still returned to the caller.
  *
  * If the refresh fails for another reason (503 `unavailable`, 429), the user is not logged out:
  * the refresh's response is returned so the caller can retry later.
@@ -122,7 +123,8 @@ export async function authFetch(input, init = {}) {
 		return response;
 	}
 	if (!refreshed.ok) {
-		return refreshed;
+		// calls that joined one refresh share its answer: each gets its own readable copy
+		return refreshed.clone();
 	}
 	const retried = await send(input, init);
 	if (retried.status === 401) {

@@ -5,15 +5,19 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.gateway.testing.EchoUpstream;
 import dev.portcullis.gateway.testing.FakeJwksServer;
 import dev.portcullis.gateway.testing.TestKeys;
 import dev.portcullis.gateway.testing.TestTokens;
+import dev.portcullis.testsupport.HostileTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -144,6 +148,29 @@ class GatewayIntegrationTests {
 			.exchange()
 			.expectStatus()
 			.isOk();
+	}
+
+	static List<HostileTokens.Case> hostileTokens() {
+		return new HostileTokens(key, "portcullis", "portcullis").cases();
+	}
+
+	/** The table the auth service is held to as well, so both halves refuse alike. */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("hostileTokens")
+	void requestWhenHostileTokenThenRefusedWithItsCode(HostileTokens.Case hostile) {
+		String cookies = hostile.cookieValues()
+			.stream()
+			.map((value) -> ACCESS + "=" + value)
+			.collect(Collectors.joining("; "));
+		this.client.get()
+			.uri("/api/items")
+			.header(HttpHeaders.COOKIE, cookies)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo(hostile.expectedCode());
 	}
 
 	@Test
