@@ -40,6 +40,10 @@ class BrowserTests {
 			assertThat(run.exitCode()).as("node --test spa.test.js (stopped after %s if null); its output:%n%s",
 					NODE_TIMEOUT, run.output()).isEqualTo(0);
 			assertThat(run.output()).as("the browser tests ran").contains("ℹ pass ").contains("ℹ fail 0");
+			try (var shots = Files.list(Path.of("target", "browser-screenshots"))) {
+				assertThat(shots.map((shot) -> shot.getFileName().toString()))
+					.as("a screenshot of every step").hasSizeGreaterThanOrEqualTo(8).allMatch((name) -> name.endsWith(".png"));
+			}
 		}
 	}
 

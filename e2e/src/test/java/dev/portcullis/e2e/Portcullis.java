@@ -26,7 +26,7 @@ final class Portcullis implements AutoCloseable {
 
 	final Path logs;
 
-	private final List<Process> processes = new ArrayList<>();
+	private final java.util.Map<String, Process> processes = new java.util.LinkedHashMap<>();
 
 	private Portcullis(String name) throws IOException {
 		this.logs = Path.of("target", "e2e-logs", name);
@@ -80,13 +80,13 @@ final class Portcullis implements AutoCloseable {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(this.logs.resolve(module + ".log").toFile())
 			.start();
-		this.processes.add(process);
+		this.processes.put(module, process);
 	}
 
 	private void awaitHttp(int port, String path) throws Exception {
 		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
 		while (System.nanoTime() < deadline) {
-			for (Process process : this.processes) {
+			for (Process process : this.processes.values()) {
 				if (!process.isAlive()) {
 					throw new AssertionError("A Portcullis process exited early; see " + this.logs.toAbsolutePath());
 				}
@@ -127,12 +127,21 @@ final class Portcullis implements AutoCloseable {
 		}
 	}
 
+	/** Stops one of the apps, as an outage would. */
+	void stop(String module) throws InterruptedException {
+		Process process = this.processes.remove(module);
+		process.destroy();
+		if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+		}
+	}
+
 	@Override
 	public void close() {
-		for (Process process : this.processes) {
+		for (Process process : this.processes.values()) {
 			process.destroy();
 		}
-		for (Process process : this.processes) {
+		for (Process process : this.processes.values()) {
 			try {
 				if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
 					process.destroyForcibly();
