@@ -128,7 +128,7 @@ public class AccessTokenBenchmark {
 
 	private static String sign(JWSSigner signer, JWSAlgorithm algorithm, String kid, Instant exp) throws Exception {
 		JWSHeader header = new JWSHeader.Builder(algorithm).keyID(kid).type(new JOSEObjectType("at+jwt")).build();
-		Instant iat = exp.minusSeconds(900);
+		Instant iat = exp.isAfter(Instant.now()) ? Instant.now() : exp.minusSeconds(900);
 		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("portcullis")
 			.audience("portcullis")
 			.subject(UUID.randomUUID().toString())
