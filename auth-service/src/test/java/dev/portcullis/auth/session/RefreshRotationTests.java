@@ -83,25 +83,38 @@ class RefreshRotationTests {
 
 	@Test
 	void refreshWhenFiftyConcurrentWithOneTokenThenAllGetTheSameSuccessor() {
+		concurrentRefreshesOfOneTokenAllSucceedWithOneSuccessor(50);
+	}
+
+	@Test
+	void refreshWhenTwoHundredConcurrentWithOneTokenThenNoDeadlockAndOneSuccessor() {
+		concurrentRefreshesOfOneTokenAllSucceedWithOneSuccessor(200);
+	}
+
+	private void concurrentRefreshesOfOneTokenAllSucceedWithOneSuccessor(int callers) {
 		Tokens tokens = this.auth.newSession();
 		Set<String> successors = ConcurrentHashMap.newKeySet();
-		ExecutorService callers = Executors.newFixedThreadPool(50);
-		List<Integer> statuses = Flux.range(0, 50)
-			.parallel(50)
-			.runOn(Schedulers.fromExecutorService(callers))
-			.map((i) -> {
-				EntityExchangeResult<byte[]> result = this.auth.refresh(tokens.refresh()).expectBody().returnResult();
-				ResponseCookie cookie = result.getResponseCookies().getFirst(AuthClient.REFRESH);
-				if (cookie != null && !cookie.getValue().isEmpty()) {
-					successors.add(cookie.getValue());
-				}
-				return result.getStatus().value();
-			})
-			.sequential()
-			.collectList()
-			.block(Duration.ofSeconds(60));
-		callers.shutdown();
-		assertThat(statuses).hasSize(50).containsOnly(200);
+		ExecutorService threads = Executors.newFixedThreadPool(callers);
+		try {
+			List<Integer> statuses = Flux.range(0, callers)
+				.parallel(callers)
+				.runOn(Schedulers.fromExecutorService(threads))
+				.map((i) -> {
+					EntityExchangeResult<byte[]> result = this.auth.refresh(tokens.refresh()).expectBody().returnResult();
+					ResponseCookie cookie = result.getResponseCookies().getFirst(AuthClient.REFRESH);
+					if (cookie != null && !cookie.getValue().isEmpty()) {
+						successors.add(cookie.getValue());
+					}
+					return result.getStatus().value();
+				})
+				.sequential()
+				.collectList()
+				.block(Duration.ofSeconds(120));
+			assertThat(statuses).hasSize(callers).containsOnly(200);
+		}
+		finally {
+			threads.shutdown();
+		}
 		assertThat(successors).hasSize(1);
 		Tokens next = new Tokens(tokens.access(), successors.iterator().next(), tokens.email());
 		Tokens after = this.auth.refreshed(next);
