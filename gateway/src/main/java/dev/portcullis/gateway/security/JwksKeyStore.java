@@ -168,7 +168,8 @@ public class JwksKeyStore implements SigningKeySource, SmartLifecycle {
 			if (matcher.find()) {
 				// refresh ahead of expiry, so rotated keys are known before a cache would drop them
 				Duration ahead = Duration.ofSeconds(Long.parseLong(matcher.group(1)) * 3 / 4);
-				return max(RETRY_FLOOR, min(ahead, this.refreshInterval));
+				// a max-age of zero must not turn into a fetch per second
+				return max(max(RETRY_FLOOR, this.minRefetchInterval), min(ahead, this.refreshInterval));
 			}
 		}
 		return this.refreshInterval;
