@@ -127,6 +127,10 @@ public final class HostileTokens {
 		cases.add(hostile("header not JSON", B64.encodeToString("not json".getBytes(StandardCharsets.UTF_8)) + "." + payload + "." + signature));
 		cases.add(hostile("payload not JSON", header + "." + B64.encodeToString("[1,2,3]".getBytes(StandardCharsets.UTF_8)) + "." + signature));
 		cases.add(hostile("payload tampered, signature kept", header + "." + json(claims().subject(UUID.randomUUID().toString()).build().toString()) + "." + signature));
+		// one signed token, other spellings: a lenient decoder reads the same bytes
+		cases.add(hostile("signature re-encoded with padding", valid + "=="));
+		cases.add(hostile("signature re-encoded with a padding character inside", header + "." + payload + ".=" + signature));
+		cases.add(hostile("signature re-encoded with other trailing bits", header + "." + payload + "." + otherTrailingBits(signature)));
 		cases.add(hostile("signature of another valid token spliced", header + "." + payload + "." + valid().split("\\.")[2]));
 		// Values that are not RFC 6265 cookie-octets are dropped by the cookie parser: no token arrives.
 		cases.add(new Case("Bearer prefix in the cookie", List.of("Bearer " + valid), "token_missing"));
@@ -246,6 +250,22 @@ public final class HostileTokens {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * The same signature bytes spelled differently: the last character of an encoding whose bit
+	 * count is not a multiple of 6 carries unused low bits a lenient decoder ignores.
+	 */
+	private static String otherTrailingBits(String segment) {
+		String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+		char last = segment.charAt(segment.length() - 1);
+		int index = alphabet.indexOf(last);
+		int unusedBits = (segment.length() % 4 == 2) ? 4 : (segment.length() % 4 == 3) ? 2 : 0;
+		if (unusedBits == 0) {
+			return segment + "A";
+		}
+		int flipped = index ^ 1;
+		return segment.substring(0, segment.length() - 1) + alphabet.charAt(flipped);
 	}
 
 	private static byte[] pad(byte[] secret) {

@@ -56,6 +56,9 @@ public class AccessTokenVerifier {
 		if (token.length() > MAX_TOKEN_LENGTH) {
 			return Mono.error(invalid("The access token is too long"));
 		}
+		if (!CompactForm.isCanonical(token)) {
+			return Mono.error(invalid("The access token is not valid"));
+		}
 		return this.keys.current().map((keySet) -> claims(token, keySet));
 	}
 
@@ -69,7 +72,8 @@ public class AccessTokenVerifier {
 		catch (ExpiredJWTException ex) {
 			throw new AuthException(ErrorCode.TOKEN_EXPIRED, "The access token has expired");
 		}
-		catch (ParseException | JOSEException | BadJOSEException | IllegalArgumentException ex) {
+		catch (ParseException | JOSEException | BadJOSEException | RuntimeException ex) {
+			// RuntimeException too: the JOSE library throws NullPointerException on some malformed JSON
 			throw invalid("The access token is not valid");
 		}
 	}

@@ -94,7 +94,7 @@ public final class AccessTokenVerifier {
 	}
 
 	private SignedJWT precheck(String token) {
-		if (token.length() > this.settings.maxTokenSize() || !hasThreeParts(token)) {
+		if (token.length() > this.settings.maxTokenSize() || !CompactForm.isCanonical(token)) {
 			throw TokenRejectedException.invalid();
 		}
 		SignedJWT jwt;
@@ -215,12 +215,6 @@ public final class AccessTokenVerifier {
 			}
 		}
 		return true;
-	}
-
-	private static boolean hasThreeParts(String token) {
-		int first = token.indexOf('.');
-		int second = token.indexOf('.', first + 1);
-		return first > 0 && second > first + 1 && second < token.length() - 1 && token.indexOf('.', second + 1) < 0;
 	}
 
 	/**
