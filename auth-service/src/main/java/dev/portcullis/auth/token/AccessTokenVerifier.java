@@ -22,6 +22,7 @@ import com.nimbusds.jwt.proc.ExpiredJWTException;
 import dev.portcullis.auth.AuthException;
 import dev.portcullis.auth.ErrorCode;
 import dev.portcullis.auth.config.AuthProperties;
+import dev.portcullis.token.CompactJws;
 import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
@@ -56,7 +57,7 @@ public class AccessTokenVerifier {
 		if (token.length() > MAX_TOKEN_LENGTH) {
 			return Mono.error(invalid("The access token is too long"));
 		}
-		if (!CompactForm.isCanonical(token)) {
+		if (!CompactJws.isCanonical(token)) {
 			return Mono.error(invalid("The access token is not valid"));
 		}
 		return this.keys.current().map((keySet) -> claims(token, keySet));

@@ -5,7 +5,7 @@ import java.time.Duration;
 import dev.portcullis.auth.support.AuthClient;
 import dev.portcullis.auth.support.AuthClient.Tokens;
 import dev.portcullis.auth.support.AuthServiceTest;
-import dev.portcullis.auth.support.MutableClock;
+import dev.portcullis.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import dev.portcullis.auth.support.AuthClient;
 import dev.portcullis.auth.support.AuthClient.Tokens;
 import dev.portcullis.auth.support.AuthServiceTest;
-import dev.portcullis.auth.support.MutableClock;
+import dev.portcullis.testsupport.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;

@@ -1,5 +1,7 @@
 package dev.portcullis.auth.support;
 
+import dev.portcullis.testsupport.MutableClock;
+
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -10,7 +12,7 @@ public class TestClockConfiguration {
 	@Bean
 	@Primary
 	MutableClock testClock() {
-		return new MutableClock();
+		return MutableClock.tickingFromNow();
 	}
 
 }

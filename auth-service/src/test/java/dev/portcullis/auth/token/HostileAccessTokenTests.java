@@ -9,7 +9,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.auth.config.AuthProperties;
 import dev.portcullis.auth.support.AuthClient;
 import dev.portcullis.auth.support.AuthServiceTest;
-import dev.portcullis.auth.support.MutableClock;
+import dev.portcullis.testsupport.MutableClock;
 import dev.portcullis.testsupport.HostileTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;

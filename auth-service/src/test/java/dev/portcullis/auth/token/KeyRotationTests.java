@@ -10,7 +10,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.auth.config.AuthProperties;
 import dev.portcullis.auth.crypto.Randoms;
 import dev.portcullis.auth.support.AuthServiceTest;
-import dev.portcullis.auth.support.MutableClock;
+import dev.portcullis.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -14,6 +14,7 @@ import dev.portcullis.auth.ErrorCode;
 import dev.portcullis.auth.config.AuthProperties;
 import dev.portcullis.auth.user.EmailAddress;
 import dev.portcullis.testsupport.HostileTokens;
+import dev.portcullis.testsupport.TokenMutations;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -79,13 +80,7 @@ class TokenParsingFuzzTests {
 
 	@Provide
 	Arbitrary<String> mutations() {
-		Arbitrary<Integer> position = Arbitraries.integers().between(0, VALID.length() - 1);
-		Arbitrary<Character> replacement = Arbitraries.chars().with("ABCDEFabcdef0123456789-_.=");
-		return Arbitraries.oneOf(
-				Combinators.combine(position, replacement).as((at, c) -> VALID.substring(0, at) + c + VALID.substring(at + 1)),
-				position.map((at) -> VALID.substring(0, at)),
-				position.map((at) -> VALID.substring(0, at) + VALID.substring(at + 1)),
-				Combinators.combine(position, replacement).as((at, c) -> VALID.substring(0, at) + c + VALID.substring(at)));
+		return TokenMutations.of(VALID);
 	}
 
 	private static KeyRing keyRing() {

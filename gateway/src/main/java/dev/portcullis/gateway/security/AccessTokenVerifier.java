@@ -20,6 +20,7 @@ import com.nimbusds.jwt.SignedJWT;
 import reactor.core.publisher.Mono;
 
 import dev.portcullis.gateway.security.SigningKeys.SigningKey;
+import dev.portcullis.token.CompactJws;
 
 /**
  * Verifies access tokens (RFC 9068 JWT profile, RS256 by default) against the keys held by
@@ -94,7 +95,7 @@ public final class AccessTokenVerifier {
 	}
 
 	private SignedJWT precheck(String token) {
-		if (token.length() > this.settings.maxTokenSize() || !CompactForm.isCanonical(token)) {
+		if (token.length() > this.settings.maxTokenSize() || !CompactJws.isCanonical(token)) {
 			throw TokenRejectedException.invalid();
 		}
 		SignedJWT jwt;

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.gateway.route.RoutePolicy;
-import dev.portcullis.gateway.testing.MutableClock;
+import dev.portcullis.testsupport.MutableClock;
 import dev.portcullis.gateway.testing.TestKeys;
 import dev.portcullis.gateway.testing.TestTokens;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +45,7 @@ class AccessCheckFilterTests {
 
 	private final AccessCheckFilter filter = new AccessCheckFilter(new AccessTokenConverter(ACCESS),
 			new AccessTokenVerifier(SigningKeySource.of(TestKeys.signingKeys(key)), AccessTokenVerifierTests.settings(),
-					new MutableClock(NOW)),
+					MutableClock.frozenAt(NOW)),
 			new RoutePolicy(List.of("/open/**")), List.of("X-Tenant"), List.of(ACCESS, REFRESH));
 
 	@BeforeAll

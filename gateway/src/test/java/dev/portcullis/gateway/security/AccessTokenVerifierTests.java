@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
-import dev.portcullis.gateway.testing.MutableClock;
+import dev.portcullis.testsupport.MutableClock;
 import dev.portcullis.gateway.testing.TestKeys;
 import dev.portcullis.gateway.testing.TestTokens;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +27,7 @@ class AccessTokenVerifierTests {
 
 	private static RSAKey otherKey;
 
-	private final MutableClock clock = new MutableClock(NOW);
+	private final MutableClock clock = MutableClock.frozenAt(NOW);
 
 	private final SwitchableKeys keys = new SwitchableKeys();
 

@@ -11,6 +11,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.gateway.testing.TestKeys;
 import dev.portcullis.gateway.testing.TestTokens;
+import dev.portcullis.testsupport.TokenMutations;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -85,13 +86,7 @@ class CookieAndTokenFuzzTests {
 
 	@Provide
 	Arbitrary<String> mutations() {
-		Arbitrary<Integer> position = Arbitraries.integers().between(0, VALID.length() - 1);
-		Arbitrary<Character> replacement = Arbitraries.chars().with("ABCDEFabcdef0123456789-_.=");
-		return Arbitraries.oneOf(
-				Combinators.combine(position, replacement).as((at, c) -> VALID.substring(0, at) + c + VALID.substring(at + 1)),
-				position.map((at) -> VALID.substring(0, at)),
-				position.map((at) -> VALID.substring(0, at) + VALID.substring(at + 1)),
-				Combinators.combine(position, replacement).as((at, c) -> VALID.substring(0, at) + c + VALID.substring(at)));
+		return TokenMutations.of(VALID);
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.portcullis.gateway.security;
+package dev.portcullis.token;
 
 import java.util.Base64;
 
@@ -9,16 +9,16 @@ import java.util.Base64;
  * spellings; refusing all but one keeps anything keyed on the token text (caches, revocation
  * lists) from being sidestepped by re-encoding.
  */
-final class CompactForm {
+public final class CompactJws {
 
 	private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
 	private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-	private CompactForm() {
+	private CompactJws() {
 	}
 
-	static boolean isCanonical(String token) {
+	public static boolean isCanonical(String token) {
 		int first = token.indexOf('.');
 		int second = (first < 0) ? -1 : token.indexOf('.', first + 1);
 		if (first <= 0 || second <= first + 1 || second == token.length() - 1 || token.indexOf('.', second + 1) >= 0) {
