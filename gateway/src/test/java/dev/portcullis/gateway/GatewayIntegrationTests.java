@@ -5,6 +5,10 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.nimbusds.jose.jwk.RSAKey;
@@ -29,6 +33,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -470,6 +475,29 @@ class GatewayIntegrationTests {
 			.expectBody()
 			.jsonPath("$.code")
 			.isEqualTo("gateway_timeout");
+	}
+
+	@Test
+	void requestWhenAnotherRouteUpstreamIsSlowThenThisRouteAnswersPromptly() throws Exception {
+		String token = TestTokens.accessToken(key).sign();
+		ExecutorService callers = Executors.newFixedThreadPool(10);
+		try {
+			List<Future<Integer>> slow = new java.util.ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				slow.add(callers.submit(() -> get("/slow/items", token).expectBody().returnResult().getStatus().value()));
+			}
+			Thread.sleep(200);
+			long start = System.nanoTime();
+			get("/api/items", token).expectStatus().isOk();
+			Duration fast = Duration.ofNanos(System.nanoTime() - start);
+			for (Future<Integer> call : slow) {
+				assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo(HttpStatus.GATEWAY_TIMEOUT.value());
+			}
+			assertThat(fast).as("a call on another route while ten wait on a slow upstream").isLessThan(Duration.ofMillis(500));
+		}
+		finally {
+			callers.shutdownNow();
+		}
 	}
 
 }
