@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Interleaved wrk benchmark of every proxy target (loopback only). Start them first with
+# bench/proxy/start.sh (same BENCH_RUN_DIR).
+#
+# Usage: bench/proxy/run.sh [-r rounds] [-d secs] [-c conns] [-t threads] [-w warmup-secs]
+#                           [-p pause-secs] [-T "targets"] [-R retries] [-L] [-o out-dir]
+#   defaults: -r 3 -d 15 -c 64 -t 2 -w 5 -p 2 -R 1, every target, out-dir $RUN/proxy-<time>
+#   -R n  repeat a run (up to n times) when other processes used more than 10 % of one core
+#         during it; the least disturbed attempt is kept, every attempt's other-CPU is printed
+#   -L    skip the latency-at-half-load runs
+#
+# Targets (one round = each once, in this order; same cookie bytes on all but the *-10k ones):
+#   direct        nginx upstream 9100 (the ceiling)
+#   nginx-proxy   nginx reverse proxy 9201           haproxy      HAProxy reverse proxy 9202
+#   haproxy-jwt   HAProxy jwt_verify RS256 9203 (verifies every request)
+#   pc-public     Portcullis public route 9300/pub/ (no check)
+#   pc-hot        Portcullis 9300/api/, one valid cookie (cache hit)
+#   pc-10k        Portcullis 9300/api/, 10 000 distinct tokens round-robin (first pass misses)
+#   pc-nocache    Portcullis with cache-size 1 on 9302, 10 000 tokens: every request verified
+#   spring-peer   Spring Cloud Gateway + Spring Security resource server 9310, one valid cookie
+#
+# Then, unless -L: the latency at half of pc-hot's median maximum: direct, haproxy-jwt,
+# pc-public and pc-hot paced (bench/proxy/paced.lua) to that rate, 3 interleaved rounds;
+# "p99 added by the gateway" = p99(pc-hot) - p99(direct) at the same rate.
+#
+# Output: results.tsv (one line per run), latency.tsv, rss.tsv (peak RSS per target under
+# load), summary.md (markdown tables with medians and ratios), raw wrk output.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib.sh
+source "$HERE/../lib.sh"
+ROUNDS=3 DUR=15 CONNS=64 THREADS=2 WARMUP=5 PAUSE=2 RETRIES=1 HALF=1 OUT=""
+OTHER_MAX=10
+TARGETS="direct nginx-proxy haproxy haproxy-jwt pc-public pc-hot pc-10k pc-nocache spring-peer"
+while getopts "r:d:c:t:w:p:T:R:Lo:h" opt; do
+  case "$opt" in
+    r) ROUNDS="$OPTARG" ;; d) DUR="$OPTARG" ;; c) CONNS="$OPTARG" ;; t) THREADS="$OPTARG" ;;
+    w) WARMUP="$OPTARG" ;; p) PAUSE="$OPTARG" ;; T) TARGETS="$OPTARG" ;; R) RETRIES="$OPTARG" ;;
+    L) HALF=0 ;; o) OUT="$OPTARG" ;;
+    *) sed -n '2,30p' "$0"; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "wrk not installed (apt-get install -y wrk)" >&2; exit 1; }
+[ -s "$RUN/token.txt" ] || { echo "no $RUN/token.txt: run bench/proxy/start.sh first" >&2; exit 1; }
+COOKIE="__Host-access_token=$(cat "$RUN/token.txt")"
+OUT="${OUT:-$RUN/proxy-$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$OUT"
+
+url_of() {
+  case "$1" in
+    direct) echo http://127.0.0.1:9100/api/ ;; nginx-proxy) echo http://127.0.0.1:9201/api/ ;;
+    haproxy) echo http://127.0.0.1:9202/api/ ;; haproxy-jwt) echo http://127.0.0.1:9203/api/ ;;
+    pc-public) echo http://127.0.0.1:9300/pub/ ;; pc-hot|pc-10k) echo http://127.0.0.1:9300/api/ ;;
+    pc-nocache) echo http://127.0.0.1:9302/api/ ;; spring-peer) echo http://127.0.0.1:9310/api/ ;;
+    *) echo "unknown target: $1" >&2; exit 2 ;;
+  esac
+}
+pids_of() { # the server processes whose RSS is the target's
+  local f
+  case "$1" in
+    direct) f=backend.nginx ;; nginx-proxy) f=peers.nginx ;; haproxy|haproxy-jwt) f=haproxy ;;
+    pc-public|pc-hot|pc-10k) f=gateway ;; pc-nocache) f=gateway-nocache ;; spring-peer) f=peer ;;
+  esac
+  cat "$RUN/$f.pid" 2>/dev/null
+}
+load_args() { # target -> LOAD: wrk arguments for the request shape
+  case "$1" in
+    pc-10k|pc-nocache) LOAD=(-s "$HERE/rr-cookies.lua" "$(url_of "$1")" -- "$RUN/tokens-10k.txt" /api/) ;;
+    *) LOAD=(-H "Cookie: $COOKIE" "$(url_of "$1")") ;;
+  esac
+}
+
+# sanity: each target answers 200 with the token; the checking ones 401 without and expired
+for t in $TARGETS; do
+  u="$(url_of "$t")"
+  code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$u" || true)
+  [ "$code" = 200 ] || { echo "$t ($u) answered '$code' with a valid token: is it started?" >&2; exit 1; }
+  case "$t" in haproxy-jwt|pc-hot|pc-10k|pc-nocache|spring-peer)
+    for bad in "" "Cookie: __Host-access_token=$(cat "$RUN/token-expired.txt")"; do
+      code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "$bad" "$u" || true)
+      [ "$code" = 401 ] || { echo "$t answered '$code' to a missing/expired token (expected 401)" >&2; exit 1; }
+    done ;;
+  esac
+done
+
+run_one() { # target seconds outfile [extra wrk args...] -> sets LINE "req_s p50 p99 non2xx err other rss"
+  local t="$1" secs="$2" out="$3"; shift 3
+  local rss_file="$out.rss" sampler
+  # shellcheck disable=SC2046
+  ( peak=0; end=$((SECONDS + secs)); pids="$(pids_of "$t")"
+    while [ "$SECONDS" -lt "$end" ]; do
+      sleep 1; r=$(rss_kb $pids); [ "$r" -gt "$peak" ] && peak=$r
+      echo "$peak" >"$rss_file"
+    done ) &
+  sampler=$!
+  measure_start
+  # shellcheck disable=SC2046
+  timeout -k 5 $((secs + 30)) wrk -t"$THREADS" -d"${secs}s" --latency "$@" >"$out" 2>&1 || true
+  local other; other="$(measure_stop)"
+  wait "$sampler" 2>/dev/null || true
+  LINE="$(wrk_parse "$out") $other $(cat "$rss_file" 2>/dev/null || echo 0)"
+  rm -f "$rss_file"
+}
+
+run_kept() { # target seconds outfile wrk-args... ; repeats disturbed runs, keeps the least disturbed
+  local t="$1" secs="$2" out="$3"; shift 3
+  local best="" best_other=100000 attempt other
+  for attempt in $(seq 0 "$RETRIES"); do
+    run_one "$t" "$secs" "$out.a$attempt" "$@"
+    other="$(awk '{print $6}' <<<"$LINE")"
+    if [ "$other" -lt "$best_other" ]; then best="$LINE"; best_other="$other"; cp "$out.a$attempt" "$out"; fi
+    [ "$other" -gt "$OTHER_MAX" ] && [ "$attempt" -lt "$RETRIES" ] || break
+    echo "    ($t: other processes used ${other}% of a core, repeating)"
+    sleep "$PAUSE"
+  done
+  LINE="$best"
+}
+
+echo "wrk -t$THREADS -c$CONNS -d${DUR}s --latency; $ROUNDS interleaved rounds; targets: $TARGETS"
+echo "output: $OUT"
+printf 'round\ttarget\treq_s\tp50_ms\tp99_ms\tnon2xx\terrors\tother_cpu_pct\trss_kb\n' >"$OUT/results.tsv"
+if [ "$WARMUP" -gt 0 ]; then
+  for t in $TARGETS; do
+    load_args "$t"; run_one "$t" "$WARMUP" "$OUT/warmup-$t.txt" -c"$CONNS" "${LOAD[@]}"; sleep 1
+  done
+fi
+for r in $(seq 1 "$ROUNDS"); do
+  for t in $TARGETS; do
+    load_args "$t"; run_kept "$t" "$DUR" "$OUT/r$r-$t.txt" -c"$CONNS" "${LOAD[@]}"
+    read -r rps p50 p99 non2xx err other rss <<<"$LINE"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$rps" "$p50" "$p99" "$non2xx" "$err" "$other" "$rss" >>"$OUT/results.tsv"
+    printf '  round %s %-12s %8s req/s  p50 %8s ms  p99 %8s ms  non2xx %s  other-cpu %s%%  rss %s MiB\n' \
+      "$r" "$t" "$rps" "$p50" "$p99" "$non2xx" "$other" "$((rss / 1024))"
+    sleep "$PAUSE"
+  done
+done
+
+med() { awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t { print $c }' "$OUT/results.tsv" | median; }
+
+if [ "$HALF" = 1 ] && grep -q "	pc-hot	" "$OUT/results.tsv"; then
+  max="$(med pc-hot 3)"
+  rate=$(awk -v m="$max" 'BEGIN { printf "%d", m / 2 }')
+  # 10 ms pause per connection: connections = rate * ~10.3 ms
+  conns=$(awk -v r="$rate" 'BEGIN { c = int(r * 0.0103 + 0.5); if (c < 2) c = 2; print c }')
+  echo "latency at half of pc-hot's maximum ($max req/s): target $rate req/s, $conns connections pausing 10 ms"
+  printf 'round\ttarget\treq_s\tp50_ms\tp99_ms\tnon2xx\terrors\tother_cpu_pct\n' >"$OUT/latency.tsv"
+  LT="direct haproxy-jwt pc-public pc-hot"
+  for t in $LT; do run_one "$t" "$WARMUP" "$OUT/half-warmup-$t.txt" -c"$conns" -s "$HERE/paced.lua" "$(url_of "$t")" -- 10 "$COOKIE"; done
+  for r in 1 2 3; do
+    for t in $LT; do
+      run_kept "$t" "$DUR" "$OUT/half-r$r-$t.txt" -c"$conns" -s "$HERE/paced.lua" "$(url_of "$t")" -- 10 "$COOKIE"
+      read -r rps p50 p99 non2xx err other rss <<<"$LINE"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$rps" "$p50" "$p99" "$non2xx" "$err" "$other" >>"$OUT/latency.tsv"
+      printf '  half-load round %s %-12s %8s req/s  p50 %8s ms  p99 %8s ms  other-cpu %s%%\n' "$r" "$t" "$rps" "$p50" "$p99" "$other"
+      sleep "$PAUSE"
+    done
+  done
+fi
+
+# summary
+{
+  echo "### Proxy throughput and latency"
+  echo
+  echo "wrk -t$THREADS -c$CONNS -d${DUR}s, $ROUNDS interleaved rounds, medians; ratio = median req/s ÷ median req/s of direct."
+  echo
+  echo "| target | req/s | p50 ms | p99 ms | × direct | non-2xx | other CPU % (per round) | peak RSS MiB |"
+  echo "|---|---:|---:|---:|---:|---:|---|---:|"
+  d="$(med direct 3)"
+  for t in $TARGETS; do
+    rps="$(med "$t" 3)"
+    ratio=$(awk -v a="$rps" -v b="$d" 'BEGIN { if (b > 0 && b != "-") printf "%.3f", a / b; else print "-" }')
+    others="$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t { printf "%s%s", s, $8; s = "/" }' "$OUT/results.tsv")"
+    non2xx="$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t { s += $6 } END { print s + 0 }' "$OUT/results.tsv")"
+    rss="$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t && $9 > m { m = $9 } END { printf "%.0f", m / 1024 }' "$OUT/results.tsv")"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$rps" "$(med "$t" 4)" "$(med "$t" 5)" "$ratio" "$non2xx" "$others" "$rss"
+  done
+  if [ -s "$OUT/latency.tsv" ]; then
+    echo
+    echo "Latency at half of pc-hot's median maximum (${rate} req/s target, $conns connections, 10 ms pause per connection), 3 interleaved rounds, medians:"
+    echo
+    echo "| target | req/s | p50 ms | p99 ms | other CPU % (per round) |"
+    echo "|---|---:|---:|---:|---|"
+    for t in $LT; do
+      lm() { awk -F'\t' -v t="$t" -v c="$1" 'NR > 1 && $2 == t { print $c }' "$OUT/latency.tsv" | median; }
+      others="$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t { printf "%s%s", s, $8; s = "/" }' "$OUT/latency.tsv")"
+      printf '| %s | %s | %s | %s | %s |\n' "$t" "$(lm 3)" "$(lm 4)" "$(lm 5)" "$others"
+    done
+  fi
+} >"$OUT/summary.md"
+cat "$OUT/summary.md"
