@@ -33,6 +33,17 @@ if [ "$BUILD" = 1 ]; then
   (cd "$ROOT" && timeout 900 ./mvnw -q -B -f bench/spring-security-peer/pom.xml package -DskipTests)
 fi
 
+# the jars under test are copied, so a rebuild in this checkout during the run changes nothing
+mkdir -p "$OUT/jars"
+for j in "$ROOT"/gateway/target/portcullis-gateway-*-exec.jar "$ROOT"/auth-service/target/portcullis-auth-service-*-exec.jar \
+         "$HERE"/spring-security-peer/target/spring-security-peer-exec.jar; do
+  [ -f "$j" ] || { echo "$j missing: run with -b (or build: see bench/README.md)" >&2; exit 1; }
+  cp "$j" "$OUT/jars/"
+done
+export GATEWAY_JAR="$(ls "$OUT"/jars/portcullis-gateway-*-exec.jar)"
+export AUTH_JAR="$(ls "$OUT"/jars/portcullis-auth-service-*-exec.jar)"
+export PEER_JAR="$OUT/jars/spring-security-peer-exec.jar"
+
 cleanup() {
   "$HERE/proxy/stop.sh" >/dev/null 2>&1 || true
   dropdb --if-exists portcullis_bench >/dev/null 2>&1 || true
@@ -43,6 +54,7 @@ trap cleanup EXIT
 {
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); command: \`bench/run-all.sh -r $ROUNDS -d $DUR${SECTIONS:+ -s \"$SECTIONS\"}\`"
   echo "- machine: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")"
+  echo "- code: commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- gateway auth-service 2>/dev/null || echo ' (with uncommitted changes in gateway/ or auth-service/)'); jars built $(date -u -r "$GATEWAY_JAR" '+%H:%M UTC')"
   echo "- JDK: $("${JAVA:-java}" -version 2>&1 | head -n 2 | tail -n 1); default JVM options"
   echo "- $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(haproxy -v | head -n 1 | awk '{ print "HAProxy " $3 }'), $(wrk -v 2>&1 | head -n 1 | awk '{ print $1 " " $2 }'), PostgreSQL $(psql -X -Atc 'SHOW server_version' | awk '{ print $1 }')"
   echo "- load generator, servers and PostgreSQL share the same CPUs; \"other CPU\" = CPU used during each run by processes that are not part of the benchmark, in % of one core"

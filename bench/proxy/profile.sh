@@ -36,7 +36,7 @@ timeout $((SECS + 30)) wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "${LOAD[@]}" | 
 tool="${JFR_TOOL:-}"
 if [ -z "$tool" ]; then
   for t in "${JAVA_HOME:-/nonexistent}/bin/jfr" /usr/lib/jvm/*/bin/jfr; do
-    if [ -x "$t" ] && "$t" view --help >/dev/null 2>&1; then tool="$t"; break; fi
+    if [ -x "$t" ] && "$t" help view >/dev/null 2>&1; then tool="$t"; break; fi
   done
 fi
 {
