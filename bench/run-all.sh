@@ -38,7 +38,7 @@ mkdir -p "$OUT/jars"
 for j in "$ROOT"/gateway/target/portcullis-gateway-*-exec.jar "$ROOT"/auth-service/target/portcullis-auth-service-*-exec.jar \
          "$HERE"/spring-security-peer/target/spring-security-peer-exec.jar; do
   [ -f "$j" ] || { echo "$j missing: run with -b (or build: see bench/README.md)" >&2; exit 1; }
-  cp "$j" "$OUT/jars/"
+  cp -p "$j" "$OUT/jars/"
 done
 export GATEWAY_JAR="$(ls "$OUT"/jars/portcullis-gateway-*-exec.jar)"
 export AUTH_JAR="$(ls "$OUT"/jars/portcullis-auth-service-*-exec.jar)"

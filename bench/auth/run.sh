@@ -2,9 +2,9 @@
 # Auth service benchmark: logins/s, refreshes/s on PostgreSQL, and the PostgreSQL ceiling for
 # the refresh SQL (pgbench replaying it), in interleaved rounds. Loopback only, bounded.
 #
-# Usage: bench/auth/run.sh [-r rounds] [-d secs] [-c refresh-conns] [-l login-conns]
-#                          [-g pgbench-clients] [-R retries] [-o out-dir]
-#   defaults: -r 3 -d 15 -c 32 -l 8 -g 20 (= the service's R2DBC pool max-size) -R 1
+# Usage: bench/auth/run.sh [-r rounds] [-d secs] [-w warmup-secs] [-c refresh-conns]
+#                          [-l login-conns] [-g pgbench-clients] [-R retries] [-o out-dir]
+#   defaults: -r 3 -d 15 -w 20 -c 32 -l 8 -g 20 (= the service's R2DBC pool max-size) -R 1
 # Starts the auth service itself (bench/auth/start.sh: a fresh database portcullis_bench) and
 # stops it at the end. Each round: log in 2 x refresh-conns times for fresh sessions, refresh
 # load (bench/auth/refresh.lua), login load (bench/auth/login.lua), then pgbench on its own
@@ -17,10 +17,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 # shellcheck source=../lib.sh
 source "$HERE/../lib.sh"
-ROUNDS=3 DUR=15 RCONNS=32 LCONNS=8 PGCLIENTS=20 RETRIES=1 OUT="" OTHER_MAX=10
-while getopts "r:d:c:l:g:R:o:h" opt; do
+ROUNDS=3 DUR=15 WARMUP=20 RCONNS=32 LCONNS=8 PGCLIENTS=20 RETRIES=1 OUT="" OTHER_MAX=10
+while getopts "r:d:w:c:l:g:R:o:h" opt; do
   case "$opt" in
-    r) ROUNDS="$OPTARG" ;; d) DUR="$OPTARG" ;; c) RCONNS="$OPTARG" ;; l) LCONNS="$OPTARG" ;;
+    r) ROUNDS="$OPTARG" ;; d) DUR="$OPTARG" ;; w) WARMUP="$OPTARG" ;; c) RCONNS="$OPTARG" ;; l) LCONNS="$OPTARG" ;;
     g) PGCLIENTS="$OPTARG" ;; R) RETRIES="$OPTARG" ;; o) OUT="$OPTARG" ;;
     *) sed -n '2,15p' "$0"; exit 2 ;;
   esac
@@ -98,10 +98,10 @@ run_pgbench() { # outfile -> LINE "tps lat_avg_ms failed other"
 }
 
 printf 'round\tbench\tper_s\tp50_ms\tp99_ms\tnon2xx\terrors\tother_cpu_pct\trss_kb\n' >"$OUT/results.tsv"
-# warm-up: JIT and connection pool
+# warm-up: JIT (the C2-compiled steady state takes tens of seconds to reach) and connection pool
 "$HERE/seed.sh" $((2 * RCONNS)) >/dev/null
-timeout 60 wrk -t2 -c"$RCONNS" -d5s -s "$HERE/refresh.lua" http://127.0.0.1:9320 -- "$RUN/refresh-tokens.txt" >"$OUT/warmup-refresh.txt" 2>&1 || true
-timeout 60 wrk -t2 -c"$LCONNS" -d5s -s "$HERE/login.lua" http://127.0.0.1:9320 -- "$EMAIL" "$PASSWORD" >"$OUT/warmup-login.txt" 2>&1 || true
+timeout $((WARMUP + 60)) wrk -t2 -c"$RCONNS" -d"${WARMUP}s" -s "$HERE/refresh.lua" http://127.0.0.1:9320 -- "$RUN/refresh-tokens.txt" >"$OUT/warmup-refresh.txt" 2>&1 || true
+timeout $((WARMUP + 60)) wrk -t2 -c"$LCONNS" -d"${WARMUP}s" -s "$HERE/login.lua" http://127.0.0.1:9320 -- "$EMAIL" "$PASSWORD" >"$OUT/warmup-login.txt" 2>&1 || true
 for r in $(seq 1 "$ROUNDS"); do
   run_wrk refresh "$OUT/r$r-refresh.txt" -c"$RCONNS" -s "$HERE/refresh.lua" http://127.0.0.1:9320 -- "$RUN/refresh-tokens.txt"
   read -r v p50 p99 n e o rss <<<"$LINE"

@@ -4,7 +4,7 @@
 #
 # Usage: bench/proxy/run.sh [-r rounds] [-d secs] [-c conns] [-t threads] [-w warmup-secs]
 #                           [-p pause-secs] [-T "targets"] [-R retries] [-L] [-o out-dir]
-#   defaults: -r 3 -d 15 -c 64 -t 2 -w 5 -p 2 -R 1, every target, out-dir $RUN/proxy-<time>
+#   defaults: -r 3 -d 15 -c 64 -t 2 -w 15 -p 2 -R 1, every target, out-dir $RUN/proxy-<time>
 #   -R n  repeat a run (up to n times) when other processes used more than 10 % of one core
 #         during it; the least disturbed attempt is kept, every attempt's other-CPU is printed
 #   -L    skip the latency-at-half-load runs
@@ -30,7 +30,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../lib.sh
 source "$HERE/../lib.sh"
-ROUNDS=3 DUR=15 CONNS=64 THREADS=2 WARMUP=5 PAUSE=2 RETRIES=1 HALF=1 OUT=""
+ROUNDS=3 DUR=15 CONNS=64 THREADS=2 WARMUP=15 PAUSE=2 RETRIES=1 HALF=1 OUT=""
 OTHER_MAX=10
 TARGETS="direct nginx-proxy haproxy haproxy-jwt pc-public pc-hot pc-10k pc-nocache spring-peer"
 while getopts "r:d:c:t:w:p:T:R:Lo:h" opt; do
