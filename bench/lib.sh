@@ -2,11 +2,12 @@
 #   RUN            run dir holding the PID files (BENCH_RUN_DIR, default /tmp/portcullis-bench)
 #   measure_start / measure_stop  bracket a load run; measure_stop prints "other_cpu_pct":
 #                  CPU used during the run by processes that are not ours, in % of one core:
-#                  all busy CPU time of the machine (/proc/stat user+nice+system) minus the
-#                  time of our servers (PID files in $RUN and their children), of the load tools
-#                  this shell ran (bash `times`), of this shell, of ksoftirqd (loopback
-#                  networking done on behalf of the load) and of the PostgreSQL backends
-#                  serving the databases in BENCH_PG_DBS (connected when the run starts). Anything above a few % means
+#                  the sum of the CPU time (utime+stime) each other process used between the
+#                  two snapshots. Ours: the PID files in $RUN and their children, this shell
+#                  and its children (the load tool), ksoftirqd (loopback networking done on
+#                  behalf of the load), the PostgreSQL backends serving the databases in
+#                  BENCH_PG_DBS and BENCH_EXTRA_PIDS. Processes that start and end between the
+#                  two snapshots are not seen. Anything above a few % means
 #                  something else competed for the CPUs and the run is suspect.
 #   rss_kb PID...  resident set size of these processes and their children, KiB
 #   wrk_parse F    "req_s p50_ms p99_ms non2xx errors" from wrk --latency output
@@ -39,26 +40,36 @@ ticks_of() { # sum of utime+stime of the given PIDs (from stdin)
   echo "$total"
 }
 
-machine_busy() { awk '/^cpu / { print $2 + $3 + $4 }' /proc/stat; }
-
-children_ticks() { # user+sys of waited-for children of this shell, in ticks
-  times | awk -v hz="$HZ" 'NR == 2 {
-    split($1, u, /[ms]/); split($2, s, /[ms]/)
-    printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * hz }'
+# CPU ticks of every process that is not ours: "pid ticks" lines
+foreign_snapshot() { # $1 = our PIDs (newline separated)
+  local ours=" $(tr '\n' ' ' <<<"$1") " f line rest pid
+  for f in /proc/[0-9]*/stat; do
+    line="$(cat "$f" 2>/dev/null)" || continue
+    pid="${line%% *}"
+    case "$ours" in *" $pid "*) continue ;; esac
+    rest="${line##*) }"
+    # shellcheck disable=SC2086
+    set -- $rest
+    # children of our processes (nginx workers started later, wrk's threads) are ours too
+    case "$ours" in *" $2 "*) continue ;; esac
+    echo "$pid $((${12} + ${13}))"
+  done
 }
 
 measure_start() {
   M_PIDS="$(our_pids)"
-  M_T0="$(date +%s.%N)"; M_BUSY0="$(machine_busy)"; M_OURS0="$(ticks_of <<<"$M_PIDS")"; M_KIDS0="$(children_ticks)"
+  M_T0="$(date +%s.%N)"
+  M_SNAP="$(foreign_snapshot "$M_PIDS")"
 }
 
 measure_stop() { # -> other_cpu_pct (integer, % of one core)
-  local t1 busy1 ours1 kids1
-  t1="$(date +%s.%N)"; busy1="$(machine_busy)"; ours1="$(ticks_of <<<"$M_PIDS")"; kids1="$(children_ticks)"
-  awk -v t0="$M_T0" -v t1="$t1" -v b="$((busy1 - M_BUSY0))" -v o="$((ours1 - M_OURS0))" \
-      -v k="$((kids1 - M_KIDS0))" -v hz="$HZ" 'BEGIN {
-    other = (b - o - k) / hz; if (other < 0) other = 0
-    printf "%.0f\n", 100 * other / (t1 - t0) }'
+  local t1 snap1
+  snap1="$(foreign_snapshot "$M_PIDS")"
+  t1="$(date +%s.%N)"
+  awk -v t0="$M_T0" -v t1="$t1" -v hz="$HZ" '
+    FNR == NR { before[$1] = $2; next }
+    { d = $2 - (($1 in before) ? before[$1] : 0); if (d > 0) s += d }
+    END { printf "%.0f\n", 100 * s / hz / (t1 - t0) }' <(echo "$M_SNAP") <(echo "$snap1")
 }
 
 rss_kb() { # PIDs... -> total RSS KiB of them and their children
