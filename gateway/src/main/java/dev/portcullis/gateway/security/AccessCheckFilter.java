@@ -12,6 +12,8 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -62,23 +64,30 @@ public class AccessCheckFilter implements GlobalFilter, Ordered {
 
 	private ServerWebExchange withIdentity(ServerWebExchange exchange, Route route, String token,
 			VerifiedAccess access) {
-		boolean forwardToken = this.routes.forwardsToken(route);
-		boolean keepCookies = this.routes.forwardsAuthCookies(route);
-		return exchange.mutate().request((request) -> request.headers((headers) -> {
-			this.identity.stripIdentity(headers);
-			if (!keepCookies) {
-				this.identity.stripAuthCookies(headers);
-			}
-			if (forwardToken) {
-				headers.remove(HttpHeaders.AUTHORIZATION);
-			}
-			if (access != null) {
-				this.identity.addIdentity(headers, access);
-				if (forwardToken) {
-					headers.setBearerAuth(token);
-				}
-			}
-		})).build();
+		ServerHttpRequest request = exchange.getRequest();
+		HttpHeaders upstream = this.identity.upstreamHeaders(request.getHeaders(),
+				this.routes.forwardsAuthCookies(route), this.routes.forwardsToken(route), token, access);
+		return exchange.mutate().request(new UpstreamRequest(request, upstream)).build();
+	}
+
+	/**
+	 * The client's request with the rewritten headers. A decorator rather than
+	 * {@code request.mutate()}, which would copy the headers a second time.
+	 */
+	private static final class UpstreamRequest extends ServerHttpRequestDecorator {
+
+		private final HttpHeaders headers;
+
+		UpstreamRequest(ServerHttpRequest request, HttpHeaders headers) {
+			super(request);
+			this.headers = HttpHeaders.readOnlyHttpHeaders(headers);
+		}
+
+		@Override
+		public HttpHeaders getHeaders() {
+			return this.headers;
+		}
+
 	}
 
 }

@@ -132,6 +132,19 @@ class AccessCheckFilterTests {
 	}
 
 	@Test
+	void filterWhenHeaderRepeatedThenEveryValueForwardedInOrder() {
+		MockServerWebExchange exchange = exchange(withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "=" + validToken())
+			.header("Accept-Language", "de", "en;q=0.5")
+			.header("X-Trace", "a")
+			.header("x-trace", "b"), route(Map.of()));
+		StepVerifier.create(this.filter.filter(exchange, this.chain)).verifyComplete();
+		HttpHeaders headers = forwardedHeaders();
+		assertThat(headers.get("accept-language")).containsExactly("de", "en;q=0.5");
+		assertThat(headers.get("X-TRACE")).containsExactly("a", "b");
+		assertThat(headers.get("x-user-id")).containsExactly(TestTokens.USER_ID);
+	}
+
+	@Test
 	void filterWhenOnlyAuthCookiesThenNoCookieHeaderUpstream() {
 		MockServerWebExchange exchange = exchange(
 				withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "=" + validToken()), route(Map.of()));
