@@ -55,7 +55,7 @@ trap cleanup EXIT
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); command: \`bench/run-all.sh -r $ROUNDS -d $DUR${SECTIONS:+ -s \"$SECTIONS\"}\`"
   echo "- machine: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")"
   echo "- code: commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- gateway auth-service 2>/dev/null || echo ' (with uncommitted changes in gateway/ or auth-service/)'); jars built $(date -u -r "$GATEWAY_JAR" '+%H:%M UTC')"
-  echo "- JDK: $("${JAVA:-java}" -version 2>&1 | head -n 2 | tail -n 1); default JVM options"
+  echo "- JDK: $("${JAVA:-java}" -version 2>&1 | head -n 2 | tail -n 1); JVM options: ${BENCH_JAVA_OPTS:-none (defaults)}"
   echo "- $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(haproxy -v | head -n 1 | awk '{ print "HAProxy " $3 }'), $(wrk -v 2>&1 | head -n 1 | awk '{ print $1 " " $2 }'), PostgreSQL $(psql -X -Atc 'SHOW server_version' | awk '{ print $1 }')"
   echo "- load generator, servers and PostgreSQL share the same CPUs; \"other CPU\" = CPU used during each run by processes that are not part of the benchmark, in % of one core"
 } >"$OUT/machine.md"

@@ -4,7 +4,7 @@
 #
 # Usage: bench/auth/start.sh
 # Environment: BENCH_RUN_DIR (default /tmp/portcullis-bench), JAVA (default java),
-#   AUTH_JAVA_OPTS (extra JVM options), AUTH_JAR (default: this checkout's built jar),
+#   BENCH_JAVA_OPTS and AUTH_JAVA_OPTS (JVM options), AUTH_JAR (default: this checkout's built jar),
 #   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres), BENCH_DB (portcullis_bench).
 # Writes auth.pid, auth.log and the start-up time (launch to the first 200 from
 # /.well-known/jwks.json, i.e. migrations run and a signing key present) into startup.tsv.
@@ -29,7 +29,7 @@ createdb "$DB"
 
 t0=$(date +%s%3N)
 # shellcheck disable=SC2086
-nohup "$JAVA" ${AUTH_JAVA_OPTS:-} -jar "$jar" \
+nohup "$JAVA" ${BENCH_JAVA_OPTS:-} ${AUTH_JAVA_OPTS:-} -jar "$jar" \
   --server.port=9320 --server.address=127.0.0.1 \
   --management.server.port=9321 --management.server.address=127.0.0.1 \
   --portcullis.auth.master-secret=bench-master-secret-not-for-production-0123456789 \

@@ -10,6 +10,7 @@
 #   peer      Spring Cloud Gateway + Spring Security resource server 9310 (/api/**)
 #
 # Environment: BENCH_RUN_DIR (default /tmp/portcullis-bench), JAVA (default java),
+#   BENCH_JAVA_OPTS (JVM options for every Java process, gateway and peer alike),
 #   GATEWAY_JAVA_OPTS / PEER_JAVA_OPTS (extra JVM options, e.g. -XX:StartFlightRecording=...),
 #   GATEWAY_JAR / PEER_JAR (default: the built jars of this checkout).
 #
@@ -80,7 +81,8 @@ start_java() { # name jar pidfile opts... -- args...
   [ -f "$jar" ] || { echo "$jar not found: build it first (see bench/README.md)" >&2; exit 1; }
   local t0; t0=$(ms_now)
   # shellcheck disable=SC2086
-  nohup "$JAVA" "$@" -jar "$jar" "${ARGS[@]}" >"$RUN/$name.log" 2>&1 &
+  # shellcheck disable=SC2086
+  nohup "$JAVA" ${BENCH_JAVA_OPTS:-} "$@" -jar "$jar" "${ARGS[@]}" >"$RUN/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
   WAIT_PID=$!
   T0=$t0
