@@ -119,7 +119,7 @@ class GatewayIntegrationTests {
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectHeader()
 			.value(HttpHeaders.WWW_AUTHENTICATE,
-					(value) -> org.assertj.core.api.Assertions.assertThat(value)
+					(value) -> assertThat(value)
 						.startsWith("Bearer error=\"invalid_token\", error_description=\""))
 			.expectBody()
 			.jsonPath("$.code")
@@ -267,7 +267,7 @@ class GatewayIntegrationTests {
 			.isOk()
 			.expectHeader()
 			.values(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN,
-					(values) -> org.assertj.core.api.Assertions.assertThat(values).containsExactly(APP_ORIGIN));
+					(values) -> assertThat(values).containsExactly(APP_ORIGIN));
 	}
 
 	@Test
@@ -434,7 +434,7 @@ class GatewayIntegrationTests {
 			.expectBody()
 			.jsonPath("$.headers['x-user-id'][0]")
 			.isEqualTo(TestTokens.USER_ID);
-		org.assertj.core.api.Assertions.assertThat(jwks.hits()).isGreaterThan(hitsBefore);
+		assertThat(jwks.hits()).isGreaterThan(hitsBefore);
 	}
 
 	@Test
