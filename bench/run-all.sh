@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every benchmark in one bounded run on this machine (loopback only), then a markdown report.
 #
-# Usage: bench/run-all.sh [-r rounds] [-d secs] [-b] [-j] [-s sections]
-#   -r rounds (default 3), -d seconds per measured run (default 15)
+# Usage: bench/run-all.sh [-r rounds] [-d secs] [-w secs] [-b] [-j] [-s sections]
+#   -r rounds (default 3), -d seconds per measured run (default 15), -w proxy warm-up seconds
+#      per target (default 15; slower machines need more for the JVMs to reach steady state)
 #   -b  build first (./mvnw -q -B -DskipTests install, then the Spring Security peer)
 #   -j  also run the JMH verification benchmarks (bench/jmh, about 4 minutes)
 #   -s  sections to run, default "proxy auth" (and "jmh" with -j)
@@ -15,11 +16,12 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 RUN="${BENCH_RUN_DIR:-/tmp/portcullis-bench}"
-ROUNDS=3 DUR=15 BUILD=0 JMH=0 SECTIONS=""
-while getopts "r:d:bjs:h" opt; do
+ROUNDS=3 DUR=15 WARMUP=15 BUILD=0 JMH=0 SECTIONS=""
+while getopts "r:d:w:bjs:h" opt; do
   case "$opt" in
-    r) ROUNDS="$OPTARG" ;; d) DUR="$OPTARG" ;; b) BUILD=1 ;; j) JMH=1 ;; s) SECTIONS="$OPTARG" ;;
-    *) sed -n '2,13p' "$0"; exit 2 ;;
+    r) ROUNDS="$OPTARG" ;; d) DUR="$OPTARG" ;; w) WARMUP="$OPTARG" ;; b) BUILD=1 ;; j) JMH=1 ;;
+    s) SECTIONS="$OPTARG" ;;
+    *) sed -n '2,14p' "$0"; exit 2 ;;
   esac
 done
 if [ -z "$SECTIONS" ]; then SECTIONS="proxy auth"; [ "$JMH" = 0 ] || SECTIONS="$SECTIONS jmh"; fi
@@ -52,7 +54,7 @@ cleanup() {
 trap cleanup EXIT
 
 {
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); command: \`bench/run-all.sh -r $ROUNDS -d $DUR${SECTIONS:+ -s \"$SECTIONS\"}\`"
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); command: \`bench/run-all.sh -r $ROUNDS -d $DUR -w $WARMUP${SECTIONS:+ -s \"$SECTIONS\"}\`"
   echo "- machine: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")"
   echo "- code: commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- gateway auth-service 2>/dev/null || echo ' (with uncommitted changes in gateway/ or auth-service/)'); jars built $(date -u -r "$GATEWAY_JAR" '+%H:%M UTC')"
   echo "- JDK: $("${JAVA:-java}" -version 2>&1 | head -n 2 | tail -n 1); JVM options: ${BENCH_JAVA_OPTS:-none (defaults)}"
@@ -65,7 +67,7 @@ for s in $SECTIONS; do
   case "$s" in
     proxy)
       "$HERE/proxy/start.sh"
-      "$HERE/proxy/run.sh" -r "$ROUNDS" -d "$DUR" -o "$OUT/proxy"
+      "$HERE/proxy/run.sh" -r "$ROUNDS" -d "$DUR" -w "$WARMUP" -o "$OUT/proxy"
       "$HERE/proxy/stop.sh"
       ;;
     auth)

@@ -23,8 +23,13 @@
 # pc-public and pc-hot paced (bench/proxy/paced.lua) to that rate, 3 interleaved rounds;
 # "p99 added by the gateway" = p99(pc-hot) - p99(direct) at the same rate.
 #
-# Output: results.tsv (one line per run), latency.tsv, rss.tsv (peak RSS per target under
-# load), summary.md (markdown tables with medians and ratios), raw wrk output.
+# Server CPU per request: the CPU time (user + system) the target's server processes (and their
+# children, e.g. nginx workers) used during the run, divided by the requests served. Unlike
+# req/s it hardly depends on how the two cores were shared with the load tool, so it is the
+# steadier measure of what a request costs the server.
+#
+# Output: results.tsv (one line per run), latency.tsv, summary.md (markdown tables with
+# medians and ratios), raw wrk output.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -84,7 +89,12 @@ for t in $TARGETS; do
   esac
 done
 
-run_one() { # target seconds outfile [extra wrk args...] -> sets LINE "req_s p50 p99 non2xx err other rss"
+server_pids() { # the target's server processes and their children
+  local p
+  for p in $(pids_of "$1"); do echo "$p"; ps -o pid= --ppid "$p" 2>/dev/null | tr -d ' '; done
+}
+
+run_one() { # target seconds outfile [extra wrk args...] -> sets LINE "req_s p50 p99 non2xx err other rss cpu_us"
   local t="$1" secs="$2" out="$3"; shift 3
   local rss_file="$out.rss" sampler
   # shellcheck disable=SC2046
@@ -94,12 +104,18 @@ run_one() { # target seconds outfile [extra wrk args...] -> sets LINE "req_s p50
       echo "$peak" >"$rss_file"
     done ) &
   sampler=$!
+  local servers c0 c1 reqs cpu_us
+  servers="$(server_pids "$t")"
+  c0="$(ticks_of <<<"$servers")"
   measure_start
   # shellcheck disable=SC2046
   timeout -k 5 $((secs + 30)) wrk -t"$THREADS" -d"${secs}s" --latency "$@" >"$out" 2>&1 || true
   local other; other="$(measure_stop)"
+  c1="$(ticks_of <<<"$servers")"
+  reqs="$(awk '/requests in/ { print $1 }' "$out")"
+  cpu_us=$(awk -v d=$((c1 - c0)) -v hz="$HZ" -v n="${reqs:-0}" 'BEGIN { if (n > 0) printf "%.1f", d * 1e6 / hz / n; else print 0 }')
   wait "$sampler" 2>/dev/null || true
-  LINE="$(wrk_parse "$out") $other $(cat "$rss_file" 2>/dev/null || echo 0)"
+  LINE="$(wrk_parse "$out") $other $(cat "$rss_file" 2>/dev/null || echo 0) $cpu_us"
   rm -f "$rss_file"
 }
 
@@ -119,7 +135,7 @@ run_kept() { # target seconds outfile wrk-args... ; repeats disturbed runs, keep
 
 echo "wrk -t$THREADS -c$CONNS -d${DUR}s --latency; $ROUNDS interleaved rounds; targets: $TARGETS"
 echo "output: $OUT"
-printf 'round\ttarget\treq_s\tp50_ms\tp99_ms\tnon2xx\terrors\tother_cpu_pct\trss_kb\n' >"$OUT/results.tsv"
+printf 'round\ttarget\treq_s\tp50_ms\tp99_ms\tnon2xx\terrors\tother_cpu_pct\trss_kb\tserver_cpu_us_per_req\n' >"$OUT/results.tsv"
 if [ "$WARMUP" -gt 0 ]; then
   for t in $TARGETS; do
     load_args "$t"; run_one "$t" "$WARMUP" "$OUT/warmup-$t.txt" -c"$CONNS" "${LOAD[@]}"; sleep 1
@@ -128,10 +144,10 @@ fi
 for r in $(seq 1 "$ROUNDS"); do
   for t in $TARGETS; do
     load_args "$t"; run_kept "$t" "$DUR" "$OUT/r$r-$t.txt" -c"$CONNS" "${LOAD[@]}"
-    read -r rps p50 p99 non2xx err other rss <<<"$LINE"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$rps" "$p50" "$p99" "$non2xx" "$err" "$other" "$rss" >>"$OUT/results.tsv"
-    printf '  round %s %-12s %8s req/s  p50 %8s ms  p99 %8s ms  non2xx %s  other-cpu %s%%  rss %s MiB\n' \
-      "$r" "$t" "$rps" "$p50" "$p99" "$non2xx" "$other" "$((rss / 1024))"
+    read -r rps p50 p99 non2xx err other rss cpu <<<"$LINE"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$rps" "$p50" "$p99" "$non2xx" "$err" "$other" "$rss" "$cpu" >>"$OUT/results.tsv"
+    printf '  round %s %-12s %8s req/s  p50 %8s ms  p99 %8s ms  non2xx %s  other-cpu %s%%  rss %s MiB  server %s µs/req\n' \
+      "$r" "$t" "$rps" "$p50" "$p99" "$non2xx" "$other" "$((rss / 1024))" "$cpu"
     sleep "$PAUSE"
   done
 done
@@ -164,8 +180,8 @@ fi
   echo
   echo "wrk -t$THREADS -c$CONNS -d${DUR}s, $ROUNDS interleaved rounds, medians; ratio = median req/s ÷ median req/s of direct."
   echo
-  echo "| target | req/s | p50 ms | p99 ms | × direct | non-2xx | other CPU % (per round) | peak RSS MiB |"
-  echo "|---|---:|---:|---:|---:|---:|---|---:|"
+  echo "| target | req/s | p50 ms | p99 ms | × direct | server CPU µs/req | non-2xx | other CPU % (per round) | peak RSS MiB |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|---:|"
   d="$(med direct 3)"
   for t in $TARGETS; do
     rps="$(med "$t" 3)"
@@ -173,8 +189,14 @@ fi
     others="$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t { printf "%s%s", s, $8; s = "/" }' "$OUT/results.tsv")"
     non2xx="$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t { s += $6 } END { print s + 0 }' "$OUT/results.tsv")"
     rss="$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t && $9 > m { m = $9 } END { printf "%.0f", m / 1024 }' "$OUT/results.tsv")"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$rps" "$(med "$t" 4)" "$(med "$t" 5)" "$ratio" "$non2xx" "$others" "$rss"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$rps" "$(med "$t" 4)" "$(med "$t" 5)" "$ratio" "$(med "$t" 10)" "$non2xx" "$others" "$rss"
   done
+  if grep -q "	pc-hot	" "$OUT/results.tsv" && grep -q "	pc-public	" "$OUT/results.tsv"; then
+    echo
+    awk -v h="$(med pc-hot 10)" -v p="$(med pc-public 10)" -v hr="$(med pc-hot 3)" -v pr="$(med pc-public 3)" 'BEGIN {
+      printf "Access check cost (pc-hot against pc-public): %.1f %% more gateway CPU per request (%s vs %s µs, medians), %.1f %% fewer req/s.\n",
+        100 * (h - p) / p, h, p, 100 * (pr - hr) / pr }'
+  fi
   if [ -s "$OUT/latency.tsv" ]; then
     echo
     echo "Latency at half of pc-hot's median maximum (${rate} req/s target, $conns connections, 10 ms pause per connection), 3 interleaved rounds, medians:"
