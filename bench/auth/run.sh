@@ -53,7 +53,12 @@ AUTH_PID="$(cat "$RUN/auth.pid")"
 "$HERE/seed.sh" 4 >/dev/null   # registers the account
 EMAIL="$(sed -n 1p "$RUN/account.txt")"; PASSWORD="$(sed -n 2p "$RUN/account.txt")"
 
-run_wrk() { # name outfile wrk-args... -> LINE "req_s p50 p99 non2xx err other rss"
+pg_backends() { # PostgreSQL backends connected to database $1
+  psql -X -Atqc "SELECT pid FROM pg_stat_activity WHERE datname = '$1' AND pid <> pg_backend_pid()" 2>/dev/null || true
+}
+
+run_wrk() { # name outfile wrk-args... -> LINE "req_s p50 p99 non2xx err other rss svc_ms pg_ms"
+  # svc_ms / pg_ms: CPU time per request of the auth service / of its PostgreSQL backends
   local name="$1" out="$2"; shift 2
   local best="" best_other=100000 attempt other peak sampler
   for attempt in $(seq 0 "$RETRIES"); do
@@ -61,11 +66,18 @@ run_wrk() { # name outfile wrk-args... -> LINE "req_s p50 p99 non2xx err other r
     ( peak=0; end=$((SECONDS + DUR)); while [ "$SECONDS" -lt "$end" ]; do sleep 1
         r=$(rss_kb "$AUTH_PID"); [ "$r" -gt "$peak" ] && peak=$r; echo "$peak" >"$out.rss"; done ) &
     sampler=$!
+    local backends s0 s1 b0 b1 n
+    backends="$(pg_backends portcullis_bench)"
+    s0="$(ticks_of <<<"$AUTH_PID")"; b0="$(ticks_of <<<"$backends")"
     measure_start
     timeout -k 5 $((DUR + 30)) wrk -t2 -d"${DUR}s" --latency "$@" >"$out.a$attempt" 2>&1 || true
     other="$(measure_stop)"
+    s1="$(ticks_of <<<"$AUTH_PID")"; b1="$(ticks_of <<<"$backends")"
+    n="$(awk '/requests in/ { print $1 }' "$out.a$attempt")"
     wait "$sampler" 2>/dev/null || true
     LINE="$(wrk_parse "$out.a$attempt") $other $(cat "$out.rss" 2>/dev/null || echo 0)"
+    LINE="$LINE $(awk -v s=$((s1 - s0)) -v b=$((b1 - b0)) -v hz="$HZ" -v n="${n:-0}" 'BEGIN {
+      if (n > 0) printf "%.3f %.3f", s * 1000 / hz / n, b * 1000 / hz / n; else print "0 0" }')"
     if [ "$other" -lt "$best_other" ]; then best="$LINE"; best_other="$other"; cp "$out.a$attempt" "$out"; fi
     [ "$other" -gt "$OTHER_MAX" ] && [ "$attempt" -lt "$RETRIES" ] || break
     echo "    ($name: other processes used ${other}% of a core, repeating)"
@@ -80,7 +92,7 @@ pg_prepare() { # fresh database, migrated and seeded for PGCLIENTS clients
   psql -q -X -v ON_ERROR_STOP=1 -d "$PGDB" -v clients="$PGCLIENTS" -v per_client=20000 -f "$HERE/pgbench/seed.sql"
 }
 
-run_pgbench() { # outfile -> LINE "tps lat_avg_ms failed other"
+run_pgbench() { # outfile -> LINE "tps lat_avg_ms failed other pg_ms" (pg_ms: backend CPU per transaction)
   # other-CPU is measured from 1 s after the start (pgbench's backends connected, counted as
   # ours) to 1 s before the end, while pgbench and its backends are alive
   local out="$1" other pid
@@ -89,32 +101,39 @@ run_pgbench() { # outfile -> LINE "tps lat_avg_ms failed other"
     -f "$HERE/pgbench/refresh.sql" "$PGDB" >"$out" 2>&1 &
   pid=$!
   sleep 1
+  local backends b0 b1 t0 t1
+  backends="$(pg_backends "$PGDB")"
+  b0="$(ticks_of <<<"$backends")"; t0="$(date +%s.%N)"
   BENCH_EXTRA_PIDS="$pid $(pgrep -P "$pid" || true)" measure_start
   sleep $((DUR - 2))
   other="$(measure_stop)"
+  b1="$(ticks_of <<<"$backends")"; t1="$(date +%s.%N)"
   wait "$pid" || true
   LINE="$(awk '/^tps/ { tps = $3 } /^latency average/ { lat = $4 } /failed transactions/ { f = $5 }
              END { printf "%.0f %.3f %d", tps, lat, f }' "$out") $other"
+  # backend CPU over the window divided by the transactions pgbench reports for that window
+  LINE="$LINE $(awk -v b=$((b1 - b0)) -v hz="$HZ" -v t0="$t0" -v t1="$t1" -v tps="$(awk '{ print $1 }' <<<"$LINE")" 'BEGIN {
+    n = tps * (t1 - t0); if (n > 0) printf "%.3f", b * 1000 / hz / n; else print 0 }')"
 }
 
-printf 'round\tbench\tper_s\tp50_ms\tp99_ms\tnon2xx\terrors\tother_cpu_pct\trss_kb\n' >"$OUT/results.tsv"
+printf 'round\tbench\tper_s\tp50_ms\tp99_ms\tnon2xx\terrors\tother_cpu_pct\trss_kb\tservice_cpu_ms\tpg_cpu_ms\n' >"$OUT/results.tsv"
 # warm-up: JIT (the C2-compiled steady state takes tens of seconds to reach) and connection pool
 "$HERE/seed.sh" $((2 * RCONNS)) >/dev/null
 timeout $((WARMUP + 60)) wrk -t2 -c"$RCONNS" -d"${WARMUP}s" -s "$HERE/refresh.lua" http://127.0.0.1:9320 -- "$RUN/refresh-tokens.txt" >"$OUT/warmup-refresh.txt" 2>&1 || true
 timeout $((WARMUP + 60)) wrk -t2 -c"$LCONNS" -d"${WARMUP}s" -s "$HERE/login.lua" http://127.0.0.1:9320 -- "$EMAIL" "$PASSWORD" >"$OUT/warmup-login.txt" 2>&1 || true
 for r in $(seq 1 "$ROUNDS"); do
   run_wrk refresh "$OUT/r$r-refresh.txt" -c"$RCONNS" -s "$HERE/refresh.lua" http://127.0.0.1:9320 -- "$RUN/refresh-tokens.txt"
-  read -r v p50 p99 n e o rss <<<"$LINE"
-  printf '%s\trefresh\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$v" "$p50" "$p99" "$n" "$e" "$o" "$rss" >>"$OUT/results.tsv"
-  echo "  round $r refresh  $v/s  p50 $p50 ms  p99 $p99 ms  non2xx $n  other-cpu $o%  rss $((rss / 1024)) MiB"
+  read -r v p50 p99 n e o rss svc pgc <<<"$LINE"
+  printf '%s\trefresh\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$v" "$p50" "$p99" "$n" "$e" "$o" "$rss" "$svc" "$pgc" >>"$OUT/results.tsv"
+  echo "  round $r refresh  $v/s  p50 $p50 ms  p99 $p99 ms  non2xx $n  other-cpu $o%  rss $((rss / 1024)) MiB  CPU/refresh: service $svc ms, PostgreSQL $pgc ms"
   run_wrk login "$OUT/r$r-login.txt" -c"$LCONNS" -s "$HERE/login.lua" http://127.0.0.1:9320 -- "$EMAIL" "$PASSWORD"
-  read -r v p50 p99 n e o rss <<<"$LINE"
-  printf '%s\tlogin\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$v" "$p50" "$p99" "$n" "$e" "$o" "$rss" >>"$OUT/results.tsv"
+  read -r v p50 p99 n e o rss svc pgc <<<"$LINE"
+  printf '%s\tlogin\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$v" "$p50" "$p99" "$n" "$e" "$o" "$rss" "$svc" "$pgc" >>"$OUT/results.tsv"
   echo "  round $r login    $v/s  p50 $p50 ms  p99 $p99 ms  non2xx $n  other-cpu $o%  rss $((rss / 1024)) MiB"
   run_pgbench "$OUT/r$r-pgbench.txt"
-  read -r tps lat f o <<<"$LINE"
-  printf '%s\tpgbench-refresh-sql\t%s\t%s\t-\t%s\t0\t%s\t-\n' "$r" "$tps" "$lat" "$f" "$o" >>"$OUT/results.tsv"
-  echo "  round $r pgbench  $tps tps  latency avg $lat ms  failed $f  other-cpu $o%"
+  read -r tps lat f o pgc <<<"$LINE"
+  printf '%s\tpgbench-refresh-sql\t%s\t%s\t-\t%s\t0\t%s\t-\t-\t%s\n' "$r" "$tps" "$lat" "$f" "$o" "$pgc" >>"$OUT/results.tsv"
+  echo "  round $r pgbench  $tps tps  latency avg $lat ms  failed $f  other-cpu $o%  PostgreSQL CPU/txn $pgc ms"
 done
 
 med() { awk -F'\t' -v b="$1" -v c="$2" 'NR > 1 && $2 == b { print $c }' "$OUT/results.tsv" | median; }
@@ -136,5 +155,7 @@ LOGIN="$(med login 3)" REFRESH="$(med refresh 3)" PG="$(med pgbench-refresh-sql 
     printf "- Argon2id verification: %s ms (median, one thread) -> ceiling %d cores / %s ms = %.0f logins/s; achieved %s = %.0f %% of it.\n", h, c, h, ceil, l, 100 * l / ceil
     printf "- Refresh: %s/s against the pgbench ceiling of %s/s for the same SQL = %.0f %% (target >= 50 %%).\n", r, p, 100 * r / p
     printf "- RS256 signature (SHA256withRSA 2048, JDK provider, one thread): %s ms -> %d cores alone sign at most %.0f access tokens/s.\n", sg, c, c * 1000 / sg }'
+  awk -v s="$(med refresh 10)" -v b="$(med refresh 11)" -v g="$(med pgbench-refresh-sql 11)" -v sg="$SIGN_MS" 'BEGIN {
+    printf "- CPU per refresh (medians): auth service %s ms (of which one RS256 signature, %s ms), its PostgreSQL backends %s ms; PostgreSQL per pgbench transaction of the same SQL: %s ms.\n", s, sg, b, g }'
 } >"$OUT/summary.md"
 cat "$OUT/summary.md"
