@@ -32,6 +32,7 @@ our_pids() { # PIDs in the run dir's PID files, their children, ksoftirqd, this 
 ticks_of() { # sum of utime+stime of the given PIDs (from stdin)
   local total=0 pid line rest
   while read -r pid; do
+    [ -n "$pid" ] || continue
     line="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
     rest="${line##*) }"
     set -- $rest

@@ -56,6 +56,13 @@ EMAIL="$(sed -n 1p "$RUN/account.txt")"; PASSWORD="$(sed -n 2p "$RUN/account.txt
 pg_backends() { # PostgreSQL backends connected to database $1
   psql -X -Atqc "SELECT pid FROM pg_stat_activity WHERE datname = '$1' AND pid <> pg_backend_pid()" 2>/dev/null || true
 }
+pid_ticks() { # "pid ticks" for each PID on stdin
+  local pid
+  while read -r pid; do [ -z "$pid" ] || echo "$pid $(ticks_of <<<"$pid")"; done
+}
+ticks_delta() { # before-file after-file -> CPU ticks used by the PIDs present in both
+  awk 'FNR == NR { b[$1] = $2; next } ($1 in b) && $2 > 0 { d += $2 - b[$1] } END { print d + 0 }' "$1" "$2"
+}
 
 run_wrk() { # name outfile wrk-args... -> LINE "req_s p50 p99 non2xx err other rss svc_ms pg_ms"
   # svc_ms / pg_ms: CPU time per request of the auth service / of its PostgreSQL backends
@@ -68,11 +75,12 @@ run_wrk() { # name outfile wrk-args... -> LINE "req_s p50 p99 non2xx err other r
     sampler=$!
     local backends s0 s1 b0 b1 n
     backends="$(pg_backends portcullis_bench)"
-    s0="$(ticks_of <<<"$AUTH_PID")"; b0="$(ticks_of <<<"$backends")"
+    s0="$(ticks_of <<<"$AUTH_PID")"; pid_ticks <<<"$backends" >"$out.pg0"
     measure_start
     timeout -k 5 $((DUR + 30)) wrk -t2 -d"${DUR}s" --latency "$@" >"$out.a$attempt" 2>&1 || true
     other="$(measure_stop)"
-    s1="$(ticks_of <<<"$AUTH_PID")"; b1="$(ticks_of <<<"$backends")"
+    s1="$(ticks_of <<<"$AUTH_PID")"; pid_ticks <<<"$backends" >"$out.pg1"
+    b0=0; b1="$(ticks_delta "$out.pg0" "$out.pg1")"; rm -f "$out.pg0" "$out.pg1"
     n="$(awk '/requests in/ { print $1 }' "$out.a$attempt")"
     wait "$sampler" 2>/dev/null || true
     LINE="$(wrk_parse "$out.a$attempt") $other $(cat "$out.rss" 2>/dev/null || echo 0)"
@@ -103,11 +111,13 @@ run_pgbench() { # outfile -> LINE "tps lat_avg_ms failed other pg_ms" (pg_ms: ba
   sleep 1
   local backends b0 b1 t0 t1
   backends="$(pg_backends "$PGDB")"
-  b0="$(ticks_of <<<"$backends")"; t0="$(date +%s.%N)"
   BENCH_EXTRA_PIDS="$pid $(pgrep -P "$pid" || true)" measure_start
-  sleep $((DUR - 2))
+  # the backends' CPU is sampled inside the other-CPU window, while pgbench surely runs
+  pid_ticks <<<"$backends" >"$out.pg0"; t0="$(date +%s.%N)"
+  sleep $((DUR - 4))
+  pid_ticks <<<"$backends" >"$out.pg1"; t1="$(date +%s.%N)"
   other="$(measure_stop)"
-  b1="$(ticks_of <<<"$backends")"; t1="$(date +%s.%N)"
+  b0=0; b1="$(ticks_delta "$out.pg0" "$out.pg1")"; rm -f "$out.pg0" "$out.pg1"
   wait "$pid" || true
   LINE="$(awk '/^tps/ { tps = $3 } /^latency average/ { lat = $4 } /failed transactions/ { f = $5 }
              END { printf "%.0f %.3f %d", tps, lat, f }' "$out") $other"

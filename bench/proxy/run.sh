@@ -91,7 +91,7 @@ done
 
 server_pids() { # the target's server processes and their children
   local p
-  for p in $(pids_of "$1"); do echo "$p"; ps -o pid= --ppid "$p" 2>/dev/null | tr -d ' '; done
+  for p in $(pids_of "$1"); do echo "$p"; { ps -o pid= --ppid "$p" 2>/dev/null || true; } | tr -d ' '; done
 }
 
 run_one() { # target seconds outfile [extra wrk args...] -> sets LINE "req_s p50 p99 non2xx err other rss cpu_us"
@@ -138,7 +138,9 @@ echo "output: $OUT"
 printf 'round\ttarget\treq_s\tp50_ms\tp99_ms\tnon2xx\terrors\tother_cpu_pct\trss_kb\tserver_cpu_us_per_req\n' >"$OUT/results.tsv"
 if [ "$WARMUP" -gt 0 ]; then
   for t in $TARGETS; do
-    load_args "$t"; run_one "$t" "$WARMUP" "$OUT/warmup-$t.txt" -c"$CONNS" "${LOAD[@]}"; sleep 1
+    # nginx and HAProxy have no JIT to warm: a few seconds reach their steady state
+    w="$WARMUP"; case "$t" in direct|nginx-proxy|haproxy|haproxy-jwt) [ "$w" -le 5 ] || w=5 ;; esac
+    load_args "$t"; run_one "$t" "$w" "$OUT/warmup-$t.txt" -c"$CONNS" "${LOAD[@]}"; sleep 1
   done
 fi
 for r in $(seq 1 "$ROUNDS"); do
