@@ -105,16 +105,18 @@ run_pgbench() { # outfile -> LINE "tps lat_avg_ms failed other pg_ms" (pg_ms: ba
   # ours) to 1 s before the end, while pgbench and its backends are alive
   local out="$1" other pid
   pg_prepare
+  local started backends b0 b1 t0 t1
+  started="$(date +%s.%N)"
   timeout -k 5 $((DUR + 60)) pgbench -n -M prepared -D k=0 -c "$PGCLIENTS" -j 2 -T "$DUR" \
     -f "$HERE/pgbench/refresh.sql" "$PGDB" >"$out" 2>&1 &
   pid=$!
   sleep 1
-  local backends b0 b1 t0 t1
+  # the backends' CPU is sampled from 1 s after the start to 1.5 s before the end, by the
+  # clock: the other-CPU snapshots in between take a while on a busy machine
   backends="$(pg_backends "$PGDB")"
-  BENCH_EXTRA_PIDS="$pid $(pgrep -P "$pid" || true)" measure_start
-  # the backends' CPU is sampled inside the other-CPU window, while pgbench surely runs
   pid_ticks <<<"$backends" >"$out.pg0"; t0="$(date +%s.%N)"
-  sleep $((DUR - 4))
+  BENCH_EXTRA_PIDS="$pid $(pgrep -P "$pid" || true)" measure_start
+  sleep "$(awk -v s="$started" -v now="$(date +%s.%N)" -v d="$DUR" 'BEGIN { w = s + d - 1.5 - now; print (w > 0) ? w : 0 }')"
   pid_ticks <<<"$backends" >"$out.pg1"; t1="$(date +%s.%N)"
   other="$(measure_stop)"
   b0=0; b1="$(ticks_delta "$out.pg0" "$out.pg1")"; rm -f "$out.pg0" "$out.pg1"
