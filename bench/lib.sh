@@ -11,6 +11,8 @@
 #                  something else competed for the CPUs and the run is suspect.
 #   rss_kb PID...  resident set size of these processes and their children, KiB
 #   wrk_parse F    "req_s p50_ms p99_ms non2xx errors" from wrk --latency output
+#   cpu_per_request TICKS F UNIT  CPU ticks spread over the requests wrk output F reports, in
+#                  ms (UNIT ms) or µs (UNIT us) per request
 RUN="${BENCH_RUN_DIR:-/tmp/portcullis-bench}"
 HZ="$(getconf CLK_TCK)"
 
@@ -97,6 +99,14 @@ wrk_parse() { # wrk --latency output file -> req_s p50_ms p99_ms non2xx errors
     /Non-2xx or 3xx responses:/ { non2xx = $NF }
     /Socket errors:/ { gsub(/,/, ""); err = $4 + $6 + $8 + $10 }
     END { printf "%.0f %.3f %.3f %d %d\n", rps, p50, p99, non2xx, err }' "$1"
+}
+
+cpu_per_request() { # ticks wrk-output-file ms|us -> CPU time per request
+  local n
+  n="$(awk '/requests in/ { print $1 }' "$2")"
+  awk -v d="$1" -v hz="$HZ" -v n="${n:-0}" -v unit="$3" 'BEGIN {
+    scale = (unit == "us") ? 1e6 : 1e3
+    if (n > 0) printf ((unit == "us") ? "%.1f" : "%.3f"), d * scale / hz / n; else print 0 }'
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }

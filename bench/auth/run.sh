@@ -73,19 +73,17 @@ run_wrk() { # name outfile wrk-args... -> LINE "req_s p50 p99 non2xx err other r
     ( peak=0; end=$((SECONDS + DUR)); while [ "$SECONDS" -lt "$end" ]; do sleep 1
         r=$(rss_kb "$AUTH_PID"); [ "$r" -gt "$peak" ] && peak=$r; echo "$peak" >"$out.rss"; done ) &
     sampler=$!
-    local backends s0 s1 b0 b1 n
+    local backends s0 s1 pg_ticks
     backends="$(pg_backends portcullis_bench)"
     s0="$(ticks_of <<<"$AUTH_PID")"; pid_ticks <<<"$backends" >"$out.pg0"
     measure_start
     timeout -k 5 $((DUR + 30)) wrk -t2 -d"${DUR}s" --latency "$@" >"$out.a$attempt" 2>&1 || true
     other="$(measure_stop)"
     s1="$(ticks_of <<<"$AUTH_PID")"; pid_ticks <<<"$backends" >"$out.pg1"
-    b0=0; b1="$(ticks_delta "$out.pg0" "$out.pg1")"; rm -f "$out.pg0" "$out.pg1"
-    n="$(awk '/requests in/ { print $1 }' "$out.a$attempt")"
+    pg_ticks="$(ticks_delta "$out.pg0" "$out.pg1")"; rm -f "$out.pg0" "$out.pg1"
     wait "$sampler" 2>/dev/null || true
     LINE="$(wrk_parse "$out.a$attempt") $other $(cat "$out.rss" 2>/dev/null || echo 0)"
-    LINE="$LINE $(awk -v s=$((s1 - s0)) -v b=$((b1 - b0)) -v hz="$HZ" -v n="${n:-0}" 'BEGIN {
-      if (n > 0) printf "%.3f %.3f", s * 1000 / hz / n, b * 1000 / hz / n; else print "0 0" }')"
+    LINE="$LINE $(cpu_per_request $((s1 - s0)) "$out.a$attempt" ms) $(cpu_per_request "$pg_ticks" "$out.a$attempt" ms)"
     if [ "$other" -lt "$best_other" ]; then best="$LINE"; best_other="$other"; cp "$out.a$attempt" "$out"; fi
     [ "$other" -gt "$OTHER_MAX" ] && [ "$attempt" -lt "$RETRIES" ] || break
     echo "    ($name: other processes used ${other}% of a core, repeating)"
@@ -105,7 +103,7 @@ run_pgbench() { # outfile -> LINE "tps lat_avg_ms failed other pg_ms" (pg_ms: ba
   # ours) to 1 s before the end, while pgbench and its backends are alive
   local out="$1" other pid
   pg_prepare
-  local started backends b0 b1 t0 t1
+  local started backends pg_ticks t0 t1
   started="$(date +%s.%N)"
   timeout -k 5 $((DUR + 60)) pgbench -n -M prepared -D k=0 -c "$PGCLIENTS" -j 2 -T "$DUR" \
     -f "$HERE/pgbench/refresh.sql" "$PGDB" >"$out" 2>&1 &
@@ -119,12 +117,12 @@ run_pgbench() { # outfile -> LINE "tps lat_avg_ms failed other pg_ms" (pg_ms: ba
   sleep "$(awk -v s="$started" -v now="$(date +%s.%N)" -v d="$DUR" 'BEGIN { w = s + d - 1.5 - now; print (w > 0) ? w : 0 }')"
   pid_ticks <<<"$backends" >"$out.pg1"; t1="$(date +%s.%N)"
   other="$(measure_stop)"
-  b0=0; b1="$(ticks_delta "$out.pg0" "$out.pg1")"; rm -f "$out.pg0" "$out.pg1"
+  pg_ticks="$(ticks_delta "$out.pg0" "$out.pg1")"; rm -f "$out.pg0" "$out.pg1"
   wait "$pid" || true
   LINE="$(awk '/^tps/ { tps = $3 } /^latency average/ { lat = $4 } /failed transactions/ { f = $5 }
              END { printf "%.0f %.3f %d", tps, lat, f }' "$out") $other"
   # backend CPU over the window divided by the transactions pgbench reports for that window
-  LINE="$LINE $(awk -v b=$((b1 - b0)) -v hz="$HZ" -v t0="$t0" -v t1="$t1" -v tps="$(awk '{ print $1 }' <<<"$LINE")" 'BEGIN {
+  LINE="$LINE $(awk -v b="$pg_ticks" -v hz="$HZ" -v t0="$t0" -v t1="$t1" -v tps="$(awk '{ print $1 }' <<<"$LINE")" 'BEGIN {
     n = tps * (t1 - t0); if (n > 0) printf "%.3f", b * 1000 / hz / n; else print 0 }')"
 }
 

@@ -84,8 +84,7 @@ for r in $(seq 1 "$ROUNDS"); do
     other="$(measure_stop)"
     t1="$(echo "${pids[$k]}" | ticks_of)"
     read -r rps _ p99 non2xx _ <<<"$(wrk_parse "$out")"
-    reqs="$(awk '/requests in/ { print $1 }' "$out")"
-    us=$(( (t1 - t0) * 1000000 / HZ / reqs ))
+    us="$(cpu_per_request $((t1 - t0)) "$out" us)"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${names[$k]}" "$rps" "$p99" "$non2xx" "$us" "$other" | tee -a "$TSV"
   done
 done

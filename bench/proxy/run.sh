@@ -104,7 +104,7 @@ run_one() { # target seconds outfile [extra wrk args...] -> sets LINE "req_s p50
       echo "$peak" >"$rss_file"
     done ) &
   sampler=$!
-  local servers c0 c1 reqs cpu_us
+  local servers c0 c1 cpu_us
   servers="$(server_pids "$t")"
   c0="$(ticks_of <<<"$servers")"
   measure_start
@@ -112,8 +112,7 @@ run_one() { # target seconds outfile [extra wrk args...] -> sets LINE "req_s p50
   timeout -k 5 $((secs + 30)) wrk -t"$THREADS" -d"${secs}s" --latency "$@" >"$out" 2>&1 || true
   local other; other="$(measure_stop)"
   c1="$(ticks_of <<<"$servers")"
-  reqs="$(awk '/requests in/ { print $1 }' "$out")"
-  cpu_us=$(awk -v d=$((c1 - c0)) -v hz="$HZ" -v n="${reqs:-0}" 'BEGIN { if (n > 0) printf "%.1f", d * 1e6 / hz / n; else print 0 }')
+  cpu_us="$(cpu_per_request $((c1 - c0)) "$out" us)"
   wait "$sampler" 2>/dev/null || true
   LINE="$(wrk_parse "$out") $other $(cat "$rss_file" 2>/dev/null || echo 0) $cpu_us"
   rm -f "$rss_file"
