@@ -5,7 +5,7 @@ ARG MODULE
 WORKDIR /src
 COPY .mvn .mvn
 COPY mvnw pom.xml ./
-COPY token-format token-format
+COPY contract contract
 COPY test-support test-support
 COPY auth-service auth-service
 COPY gateway gateway

@@ -22,7 +22,7 @@ import com.nimbusds.jwt.proc.ExpiredJWTException;
 import dev.portcullis.auth.AuthException;
 import dev.portcullis.auth.ErrorCode;
 import dev.portcullis.auth.config.AuthProperties;
-import dev.portcullis.token.CompactJws;
+import dev.portcullis.contract.CompactJws;
 import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;

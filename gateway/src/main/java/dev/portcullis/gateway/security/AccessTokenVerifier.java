@@ -20,7 +20,7 @@ import com.nimbusds.jwt.SignedJWT;
 import reactor.core.publisher.Mono;
 
 import dev.portcullis.gateway.security.SigningKeys.SigningKey;
-import dev.portcullis.token.CompactJws;
+import dev.portcullis.contract.CompactJws;
 
 /**
  * Verifies access tokens (RFC 9068 JWT profile, RS256 by default) against the keys held by

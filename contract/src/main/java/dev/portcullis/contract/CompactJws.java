@@ -1,4 +1,4 @@
-package dev.portcullis.token;
+package dev.portcullis.contract;
 
 import java.util.Base64;
 

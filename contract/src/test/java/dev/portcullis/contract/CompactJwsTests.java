@@ -1,4 +1,4 @@
-package dev.portcullis.token;
+package dev.portcullis.contract;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

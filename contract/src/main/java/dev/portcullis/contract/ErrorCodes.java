@@ -1,0 +1,41 @@
+package dev.portcullis.contract;
+
+/**
+ * The stable {@code code} members of problem answers (RFC 9457) that clients branch on, and the
+ * URI prefix of their {@code type}. Both apps answer with these; never rename one.
+ */
+public final class ErrorCodes {
+
+	/** Every problem's {@code type} is this prefix followed by its code. */
+	public static final String TYPE_PREFIX = "https://portcullis.dev/problems/";
+
+	/** No access token: refresh once if this browser may have a session, else log in. */
+	public static final String TOKEN_MISSING = "token_missing";
+
+	/** The access token has expired: refresh, then retry. */
+	public static final String TOKEN_EXPIRED = "token_expired";
+
+	/** The access token is not one of ours: log in. */
+	public static final String TOKEN_INVALID = "token_invalid";
+
+	/** The session behind a valid access token has ended (logout, revocation, theft): log in. */
+	public static final String SESSION_REVOKED = "session_revoked";
+
+	public static final String CSRF_REJECTED = "csrf_rejected";
+
+	public static final String INVALID_REFRESH = "invalid_refresh";
+
+	public static final String UNAVAILABLE = "unavailable";
+
+	public static final String BAD_GATEWAY = "bad_gateway";
+
+	public static final String GATEWAY_TIMEOUT = "gateway_timeout";
+
+	private ErrorCodes() {
+	}
+
+	public static String type(String code) {
+		return TYPE_PREFIX + code;
+	}
+
+}
