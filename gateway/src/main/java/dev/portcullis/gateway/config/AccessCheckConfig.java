@@ -46,8 +46,7 @@ class AccessCheckConfig {
 	@Bean
 	AccessTokenVerifier accessTokenVerifier(JwksKeyStore keyStore, GatewayProperties properties, Clock clock) {
 		return new AccessTokenVerifier(keyStore,
-				new AccessTokenVerifier.Settings(properties.issuer(), properties.audience(), properties.tokenType(),
-						algorithms(properties), properties.clockSkew(), properties.maxTokenSize(),
+				new AccessTokenVerifier.Settings(properties.issuer(), properties.audience(), algorithms(properties), properties.clockSkew(), properties.maxTokenSize(),
 						properties.cacheSize()),
 				clock);
 	}

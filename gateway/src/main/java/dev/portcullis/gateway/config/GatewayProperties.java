@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import dev.portcullis.contract.AccessTokenFormat;
+import dev.portcullis.contract.AuthCookies;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -23,7 +25,6 @@ import org.springframework.validation.annotation.Validated;
  * @param refreshCookie name of the refresh cookie, stripped from proxied requests
  * @param issuer required {@code iss}
  * @param audience required value of {@code aud}
- * @param tokenType required JOSE {@code typ} header (RFC 9068)
  * @param algorithms JWS algorithms accepted; anything else is rejected before key lookup
  * @param clockSkew tolerance applied to {@code exp} and {@code nbf}
  * @param maxTokenSize longest access cookie value, in characters, worth parsing
@@ -40,14 +41,13 @@ import org.springframework.validation.annotation.Validated;
 public record GatewayProperties(
 		@NotNull URI jwksUri,
 		@Valid @DefaultValue Jwks jwks,
-		@NotBlank @DefaultValue("__Host-access_token") String accessCookie,
-		@NotBlank @DefaultValue("__Secure-refresh_token") String refreshCookie,
-		@NotBlank @DefaultValue("portcullis") String issuer,
-		@NotBlank @DefaultValue("portcullis") String audience,
-		@NotBlank @DefaultValue("at+jwt") String tokenType,
-		@NotEmpty @DefaultValue("RS256") Set<String> algorithms,
+		@NotBlank @DefaultValue(AuthCookies.ACCESS) String accessCookie,
+		@NotBlank @DefaultValue(AuthCookies.REFRESH) String refreshCookie,
+		@NotBlank @DefaultValue(AccessTokenFormat.DEFAULT_ISSUER) String issuer,
+		@NotBlank @DefaultValue(AccessTokenFormat.DEFAULT_AUDIENCE) String audience,
+		@NotEmpty @DefaultValue(AccessTokenFormat.DEFAULT_ALGORITHM) Set<String> algorithms,
 		@NotNull @DefaultValue("30s") Duration clockSkew,
-		@DefaultValue("4096") int maxTokenSize,
+		@DefaultValue("" + AccessTokenFormat.MAX_TOKEN_LENGTH) int maxTokenSize,
 		@DefaultValue("100000") long cacheSize,
 		@DefaultValue List<String> identityHeaders,
 		@DefaultValue List<String> publicPaths,

@@ -1,16 +1,15 @@
 package dev.portcullis.gateway.csrf;
 
-import dev.portcullis.gateway.web.ProblemException;
-
-import org.springframework.http.HttpStatus;
+import dev.portcullis.contract.ErrorCodes;
+import dev.portcullis.gateway.web.GatewayException;
 
 /**
- * An unsafe request that did not come from an allowed origin: 403.
+ * An unsafe request that did not come from an allowed origin.
  */
-final class CsrfRejectedException extends ProblemException {
+final class CsrfRejectedException extends GatewayException {
 
 	CsrfRejectedException() {
-		super(HttpStatus.FORBIDDEN, "csrf_rejected", "Cross-site request rejected", null);
+		super(ErrorCodes.CSRF_REJECTED, "Cross-site request rejected");
 	}
 
 }

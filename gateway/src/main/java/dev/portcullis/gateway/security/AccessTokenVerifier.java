@@ -3,24 +3,22 @@ package dev.portcullis.gateway.security;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Date;
-import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import reactor.core.publisher.Mono;
 
 import dev.portcullis.gateway.security.SigningKeys.SigningKey;
+import dev.portcullis.contract.AccessClaims;
+import dev.portcullis.contract.AccessTokenRules;
 import dev.portcullis.contract.CompactJws;
+import dev.portcullis.contract.TokenRuleException;
 
 /**
  * Verifies access tokens (RFC 9068 JWT profile, RS256 by default) against the keys held by
@@ -31,11 +29,10 @@ import dev.portcullis.contract.CompactJws;
  * hit. Tokens that cannot pass are rejected before any signature work: oversize, malformed,
  * an algorithm outside the allowlist, a wrong {@code typ}, an {@code exp} in the past.
  * Nothing is accepted on unverified claims, and the algorithm is never chosen from the token.
+ * The header and claims rules are the contract's {@link AccessTokenRules}, the same function
+ * the auth service's verifier calls.
  */
 public final class AccessTokenVerifier {
-
-	private static final Pattern UUID_TEXT = Pattern.compile(
-			"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
 	private final SigningKeySource keyStore;
 
@@ -45,10 +42,13 @@ public final class AccessTokenVerifier {
 
 	private final Cache<String, VerifiedAccess> cache;
 
+	private final AccessTokenRules rules;
+
 	public AccessTokenVerifier(SigningKeySource keyStore, Settings settings, Clock clock) {
 		this.keyStore = keyStore;
 		this.settings = settings;
 		this.clock = clock;
+		this.rules = new AccessTokenRules(settings.issuer(), settings.audience(), settings.algorithms(), settings.clockSkew());
 		this.cache = Caffeine.newBuilder()
 			.maximumSize(settings.cacheSize())
 			.expireAfter(Expiry.<String, VerifiedAccess>creating(
@@ -73,20 +73,6 @@ public final class AccessTokenVerifier {
 			.doOnNext((access) -> this.cache.put(token, access));
 	}
 
-	/**
-	 * Verifies a token without consulting or filling the cache; for measurements.
-	 * @param token the compact JWS
-	 * @return the verified identity
-	 */
-	public VerifiedAccess verifyUncached(String token) {
-		SignedJWT jwt = precheck(token);
-		SigningKey key = this.keyStore.current().find(jwt.getHeader().getKeyID());
-		if (key == null) {
-			throw TokenRejectedException.invalid();
-		}
-		return verifySignatureAndClaims(jwt, key);
-	}
-
 	private Mono<VerifiedAccess> notExpired(VerifiedAccess access) {
 		if (access.expiresAtMillis() + this.settings.clockSkew().toMillis() <= this.clock.millis()) {
 			return Mono.error(TokenRejectedException.expired());
@@ -103,21 +89,17 @@ public final class AccessTokenVerifier {
 		try {
 			jwt = SignedJWT.parse(token);
 			claims = jwt.getJWTClaimsSet();
+			this.rules.checkHeader(jwt.getHeader());
 		}
 		catch (ParseException ex) {
 			throw TokenRejectedException.invalid();
 		}
-		JWSHeader header = jwt.getHeader();
-		if (!this.settings.algorithms().contains(header.getAlgorithm()) || header.getKeyID() == null
-				|| !isExpectedType(header.getType())) {
-			throw TokenRejectedException.invalid();
+		catch (TokenRuleException ex) {
+			throw TokenRejectedException.of(ex);
 		}
-		Date exp = claims.getExpirationTime();
-		if (exp == null) {
-			throw TokenRejectedException.invalid();
-		}
-		if (exp.getTime() + this.settings.clockSkew().toMillis() <= this.clock.millis()) {
-			throw TokenRejectedException.expired();
+		// cheap reject before any signature work; the rules check it again, with everything else
+		if (this.rules.isExpired(claims, this.clock.millis())) {
+			throw (claims.getExpirationTime() != null) ? TokenRejectedException.expired() : TokenRejectedException.invalid();
 		}
 		return jwt;
 	}
@@ -149,10 +131,15 @@ public final class AccessTokenVerifier {
 			throw TokenRejectedException.invalid();
 		}
 		try {
-			return verifyClaims(jwt.getJWTClaimsSet());
+			AccessClaims claims = this.rules.checkClaims(jwt.getHeader(), jwt.getJWTClaimsSet(), this.clock.millis());
+			return new VerifiedAccess(claims.userId(), claims.sessionId(), claims.roles(), claims.keyId(),
+					claims.issuedAtMillis(), claims.expiresAtMillis());
 		}
 		catch (ParseException ex) {
 			throw TokenRejectedException.invalid();
+		}
+		catch (TokenRuleException ex) {
+			throw TokenRejectedException.of(ex);
 		}
 	}
 
@@ -165,71 +152,17 @@ public final class AccessTokenVerifier {
 		}
 	}
 
-	private VerifiedAccess verifyClaims(JWTClaimsSet claims) throws ParseException {
-		long now = this.clock.millis();
-		long skew = this.settings.clockSkew().toMillis();
-		Date nbf = claims.getNotBeforeTime();
-		List<String> audience = claims.getAudience();
-		if (!this.settings.issuer().equals(claims.getIssuer()) || audience == null
-				|| !audience.contains(this.settings.audience()) || (nbf != null && nbf.getTime() - skew > now)) {
-			throw TokenRejectedException.invalid();
-		}
-		String userId = uuid(claims.getSubject());
-		String sessionId = uuid(claims.getStringClaim("sid"));
-		List<String> roles = claims.getStringListClaim("roles");
-		if (roles == null) {
-			roles = List.of();
-		}
-		for (String role : roles) {
-			if (!isHeaderSafeRole(role)) {
-				throw TokenRejectedException.invalid();
-			}
-		}
-		return new VerifiedAccess(userId, sessionId, roles, claims.getExpirationTime().getTime());
-	}
-
-	private boolean isExpectedType(JOSEObjectType type) {
-		if (type == null) {
-			return false;
-		}
-		String value = type.getType();
-		// RFC 9068 §2.1: "application/at+jwt" may be shortened to "at+jwt"
-		return value.equalsIgnoreCase(this.settings.tokenType())
-				|| value.equalsIgnoreCase("application/" + this.settings.tokenType());
-	}
-
-	private static String uuid(String value) {
-		if (value == null || !UUID_TEXT.matcher(value).matches()) {
-			throw TokenRejectedException.invalid();
-		}
-		return value;
-	}
-
-	private static boolean isHeaderSafeRole(String role) {
-		if (role.isEmpty()) {
-			return false;
-		}
-		for (int i = 0; i < role.length(); i++) {
-			char c = role.charAt(i);
-			if (!(Character.isLetterOrDigit(c) && c < 128) && c != '_' && c != '-' && c != '.' && c != ':') {
-				return false;
-			}
-		}
-		return true;
-	}
-
 	/**
 	 * What a valid token must carry and how hard the verifier works.
 	 *
 	 * @param issuer required {@code iss}
 	 * @param audience required member of {@code aud}
-	 * @param tokenType required {@code typ} header
 	 * @param algorithms accepted JWS algorithms
 	 * @param clockSkew tolerance on {@code exp} and {@code nbf}
 	 * @param maxTokenSize longest token parsed
 	 * @param cacheSize most verified tokens cached
 	 */
-	public record Settings(String issuer, String audience, String tokenType, Set<JWSAlgorithm> algorithms,
+	public record Settings(String issuer, String audience, Set<JWSAlgorithm> algorithms,
 			Duration clockSkew, int maxTokenSize, long cacheSize) {
 
 		public Settings {

@@ -1,37 +1,38 @@
 package dev.portcullis.gateway.security;
 
-import dev.portcullis.gateway.web.ProblemException;
-
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
+import dev.portcullis.contract.ErrorCodes;
+import dev.portcullis.contract.TokenRuleException;
+import dev.portcullis.gateway.web.GatewayException;
 
 /**
- * The access token is missing, expired or invalid: 401 with an RFC 6750 §3
- * {@code WWW-Authenticate} challenge. The detail never says which check failed, beyond what
- * a client needs to choose between refreshing ({@code token_expired}) and logging in.
+ * The access token is missing, expired, invalid, or its session has ended. The detail never
+ * says which check failed, beyond what a client needs to choose between refreshing
+ * ({@code token_expired}, {@code token_missing}) and logging in.
  */
-final class TokenRejectedException extends ProblemException {
+public final class TokenRejectedException extends GatewayException {
 
 	private TokenRejectedException(String code, String detail) {
-		super(HttpStatus.UNAUTHORIZED, code, detail, null);
+		super(code, detail);
 	}
 
 	static TokenRejectedException missing() {
-		return new TokenRejectedException("token_missing", "The access token is missing");
+		return new TokenRejectedException(ErrorCodes.TOKEN_MISSING, "The access token is missing");
 	}
 
 	static TokenRejectedException expired() {
-		return new TokenRejectedException("token_expired", "The access token has expired");
+		return new TokenRejectedException(ErrorCodes.TOKEN_EXPIRED, "The access token has expired");
 	}
 
 	static TokenRejectedException invalid() {
-		return new TokenRejectedException("token_invalid", "The access token is invalid");
+		return new TokenRejectedException(ErrorCodes.TOKEN_INVALID, "The access token is invalid");
 	}
 
-	@Override
-	public void addHeaders(HttpHeaders headers) {
-		headers.set(HttpHeaders.WWW_AUTHENTICATE,
-				"Bearer error=\"invalid_token\", error_description=\"" + detail() + "\"");
+	public static TokenRejectedException revoked() {
+		return new TokenRejectedException(ErrorCodes.SESSION_REVOKED, "The session has ended");
+	}
+
+	static TokenRejectedException of(TokenRuleException broken) {
+		return broken.isExpired() ? expired() : invalid();
 	}
 
 }

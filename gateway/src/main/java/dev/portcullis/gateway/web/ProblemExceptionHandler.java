@@ -5,12 +5,15 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
 
+import dev.portcullis.contract.ErrorCodes;
 import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -20,10 +23,12 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 /**
- * The one place that turns gateway failures into RFC 9457 {@code application/problem+json}
- * responses with a stable {@code code} member: access and CSRF rejections raised by the
- * filters, and upstream failures raised by the proxy (connect errors are 502, timeouts 504,
- * an exhausted connection pool 503).
+ * The one place that turns gateway failures into HTTP: RFC 9457
+ * {@code application/problem+json} with a stable {@code code}, and the status and headers of
+ * each code. Rejections raised by the filters as {@link GatewayException}s (401 with an RFC 6750 section 3
+ * {@code WWW-Authenticate} challenge for token failures, 403 for CSRF, 503 when the signing
+ * keys are unavailable) and upstream failures raised by the proxy (connect errors 502,
+ * timeouts 504, an exhausted connection pool 503).
  *
  * <p>Runs ahead of Spring Boot's error handler, which would answer a refused upstream
  * connection with 500. Anything else is left to Boot.
@@ -31,22 +36,21 @@ import org.springframework.web.server.WebExceptionHandler;
 @Component
 public class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
-	static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
-
-	/** Shared with the auth service, so clients see one problem vocabulary. */
-	static final String TYPE_PREFIX = "https://portcullis.dev/problems/";
-
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
-		ProblemException problem = asProblem(ex);
+		Problem problem = asProblem(ex);
 		ServerHttpResponse response = exchange.getResponse();
 		if (problem == null || response.isCommitted()) {
 			return Mono.error(ex);
 		}
+		HttpHeaders headers = response.getHeaders();
 		response.setStatusCode(problem.status());
-		response.getHeaders().setContentType(PROBLEM_JSON);
-		response.getHeaders().setCacheControl("no-store");
-		problem.addHeaders(response.getHeaders());
+		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		headers.setCacheControl("no-store");
+		if (problem.status() == HttpStatus.UNAUTHORIZED) {
+			headers.set(HttpHeaders.WWW_AUTHENTICATE,
+					"Bearer error=\"invalid_token\", error_description=\"" + problem.detail() + "\"");
+		}
 		DataBuffer body = response.bufferFactory().wrap(render(problem));
 		return response.writeWith(Mono.just(body));
 	}
@@ -56,32 +60,44 @@ public class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 		return -2;
 	}
 
-	private static ProblemException asProblem(Throwable ex) {
-		if (ex instanceof ProblemException problem) {
-			return problem;
+	private static Problem asProblem(Throwable ex) {
+		if (ex instanceof GatewayException rejected) {
+			HttpStatus status = statusOf(rejected.code());
+			return (status != null) ? new Problem(status, rejected.code(), rejected.detail()) : null;
 		}
 		if (ex instanceof ResponseStatusException status && status.getStatusCode().value() == 504) {
-			return UpstreamException.timeout(ex);
+			return Problem.UPSTREAM_TIMEOUT;
 		}
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause.getClass().getSimpleName().equals("PoolAcquireTimeoutException")) {
-				return UpstreamException.unavailable(ex);
+			if (cause instanceof PoolAcquireTimeoutException) {
+				return Problem.UPSTREAM_POOL_EXHAUSTED;
 			}
 			if (cause instanceof TimeoutException || cause instanceof ReadTimeoutException) {
-				return UpstreamException.timeout(ex);
+				return Problem.UPSTREAM_TIMEOUT;
 			}
 			if (cause instanceof ConnectException || cause instanceof UnknownHostException
 					|| cause instanceof PrematureCloseException) {
-				return UpstreamException.badGateway(ex);
+				return Problem.UPSTREAM_UNREACHABLE;
 			}
 		}
 		return null;
 	}
 
-	static byte[] render(ProblemException problem) {
+	/** The status of each code the gateway answers with itself; null for a code it does not know. */
+	private static HttpStatus statusOf(String code) {
+		return switch (code) {
+			case ErrorCodes.TOKEN_MISSING, ErrorCodes.TOKEN_EXPIRED, ErrorCodes.TOKEN_INVALID, ErrorCodes.SESSION_REVOKED ->
+				HttpStatus.UNAUTHORIZED;
+			case ErrorCodes.CSRF_REJECTED -> HttpStatus.FORBIDDEN;
+			case ErrorCodes.UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+			default -> null;
+		};
+	}
+
+	static byte[] render(Problem problem) {
 		HttpStatus status = problem.status();
-		String json = "{\"type\":\"" + TYPE_PREFIX + escape(problem.code()) + "\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":"
-				+ status.value() + ",\"detail\":\"" + escape(problem.detail()) + "\",\"code\":\""
+		String json = "{\"type\":\"" + ErrorCodes.type(escape(problem.code())) + "\",\"title\":\"" + status.getReasonPhrase()
+				+ "\",\"status\":" + status.value() + ",\"detail\":\"" + escape(problem.detail()) + "\",\"code\":\""
 				+ escape(problem.code()) + "\"}";
 		return json.getBytes(StandardCharsets.UTF_8);
 	}
@@ -101,6 +117,19 @@ public class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 			}
 		}
 		return out.toString();
+	}
+
+	record Problem(HttpStatus status, String code, String detail) {
+
+		static final Problem UPSTREAM_UNREACHABLE = new Problem(HttpStatus.BAD_GATEWAY, ErrorCodes.BAD_GATEWAY,
+				"The upstream service could not be reached");
+
+		static final Problem UPSTREAM_TIMEOUT = new Problem(HttpStatus.GATEWAY_TIMEOUT, ErrorCodes.GATEWAY_TIMEOUT,
+				"The upstream service did not answer in time");
+
+		static final Problem UPSTREAM_POOL_EXHAUSTED = new Problem(HttpStatus.SERVICE_UNAVAILABLE, ErrorCodes.UNAVAILABLE,
+				"The gateway has no free connection to the upstream service");
+
 	}
 
 }

@@ -29,7 +29,6 @@ class GatewayPropertiesTests {
 		assertThat(properties.refreshCookie()).isEqualTo("__Secure-refresh_token");
 		assertThat(properties.algorithms()).containsExactly("RS256");
 		assertThat(properties.clockSkew()).isEqualTo(Duration.ofSeconds(30));
-		assertThat(properties.tokenType()).isEqualTo("at+jwt");
 		assertThat(properties.cors().allowedOrigins()).isEmpty();
 		assertThat(properties.csrf().enabled()).isTrue();
 		assertThat(properties.csrf().allowedFetchSites()).containsExactly("same-origin");

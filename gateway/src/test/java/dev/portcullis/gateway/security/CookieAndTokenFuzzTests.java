@@ -40,7 +40,7 @@ class CookieAndTokenFuzzTests {
 	final AccessTokenConverter converter = new AccessTokenConverter("__Host-access_token");
 
 	final AccessTokenVerifier verifier = new AccessTokenVerifier(SigningKeySource.of(TestKeys.signingKeys(KEY)),
-			new AccessTokenVerifier.Settings("portcullis", "portcullis", "at+jwt", Set.of(JWSAlgorithm.RS256),
+			new AccessTokenVerifier.Settings("portcullis", "portcullis", Set.of(JWSAlgorithm.RS256),
 					Duration.ofSeconds(30), 4096, 1000),
 			Clock.systemUTC());
 

@@ -2,6 +2,7 @@ package dev.portcullis.gateway.web;
 
 import java.util.List;
 
+import dev.portcullis.gateway.security.TokenRejectedException;
 import dev.portcullis.gateway.testing.WebHandlerClients;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -13,9 +14,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class CorsFilterTests {
 
 	private final WebTestClient client = WebHandlerClients.client(
-			(exchange) -> Mono.error(new ProblemException(HttpStatus.UNAUTHORIZED, "token_expired",
-					"The access token has expired", null) {
-			}), new ProblemExceptionHandler(),
+			(exchange) -> Mono.error(TokenRejectedException.revoked()), new ProblemExceptionHandler(),
 			new CorsFilter(List.of("https://app.example.com"), List.of("GET", "POST"), 600));
 
 	@Test
@@ -34,7 +33,7 @@ class CorsFilterTests {
 			.valueEquals(HttpHeaders.VARY, "Origin")
 			.expectBody()
 			.jsonPath("$.code")
-			.isEqualTo("token_expired");
+			.isEqualTo("session_revoked");
 	}
 
 	@Test

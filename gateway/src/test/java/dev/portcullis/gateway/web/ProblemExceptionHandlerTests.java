@@ -54,7 +54,7 @@ class ProblemExceptionHandlerTests {
 
 	@Test
 	void handleWhenDetailHasQuotesThenJsonStaysValid() {
-		failingWith(new ProblemException(HttpStatus.FORBIDDEN, "csrf_rejected", "say \"no\"\n", null) {
+		failingWith(new GatewayException("csrf_rejected", "say \"no\"\n") {
 		}).post()
 			.uri("/api/x")
 			.exchange()

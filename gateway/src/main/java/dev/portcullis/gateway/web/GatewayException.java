@@ -1,0 +1,27 @@
+package dev.portcullis.gateway.web;
+
+/**
+ * A request the gateway refuses itself, named by its stable {@code code} (see
+ * {@link dev.portcullis.contract.ErrorCodes}). It says nothing of HTTP:
+ * {@link ProblemExceptionHandler} decides the status and headers of each code.
+ *
+ * <p>No stack trace is captured: these are expected outcomes on the request path, not bugs.
+ */
+public abstract class GatewayException extends RuntimeException {
+
+	private final String code;
+
+	protected GatewayException(String code, String detail) {
+		super(detail, null, false, false);
+		this.code = code;
+	}
+
+	public String code() {
+		return this.code;
+	}
+
+	public String detail() {
+		return getMessage();
+	}
+
+}
