@@ -1,16 +1,22 @@
 package dev.portcullis.auth;
 
-/** The stable {@code code} of every error answer; clients branch on it, so never rename one. */
+import dev.portcullis.contract.ErrorCodes;
+
+/**
+ * The stable {@code code} of every error answer; clients branch on it, so never rename one.
+ * Codes the gateway answers with too are spelled once, in the contract's {@link ErrorCodes}.
+ */
 public enum ErrorCode {
 
 	INVALID_REQUEST("invalid_request"),
 	WEAK_PASSWORD("weak_password"),
 	EMAIL_TAKEN("email_taken"),
 	INVALID_CREDENTIALS("invalid_credentials"),
-	INVALID_REFRESH("invalid_refresh"),
-	TOKEN_MISSING("token_missing"),
-	TOKEN_EXPIRED("token_expired"),
-	TOKEN_INVALID("token_invalid"),
+	INVALID_REFRESH(ErrorCodes.INVALID_REFRESH),
+	TOKEN_MISSING(ErrorCodes.TOKEN_MISSING),
+	TOKEN_EXPIRED(ErrorCodes.TOKEN_EXPIRED),
+	TOKEN_INVALID(ErrorCodes.TOKEN_INVALID),
+	SESSION_REVOKED(ErrorCodes.SESSION_REVOKED),
 	SESSION_NOT_FOUND("session_not_found"),
 	NOT_FOUND("not_found"),
 	METHOD_NOT_ALLOWED("method_not_allowed"),
@@ -18,7 +24,7 @@ public enum ErrorCode {
 	PAYLOAD_TOO_LARGE("payload_too_large"),
 	TOO_MANY_ATTEMPTS("too_many_attempts"),
 	BUSY("busy"),
-	UNAVAILABLE("unavailable"),
+	UNAVAILABLE(ErrorCodes.UNAVAILABLE),
 	INTERNAL("internal_error");
 
 	private final String value;

@@ -3,6 +3,8 @@ package dev.portcullis.auth.config;
 import java.time.Duration;
 import java.util.List;
 
+import dev.portcullis.contract.AccessTokenFormat;
+import dev.portcullis.contract.AuthCookies;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -32,8 +34,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("portcullis.auth")
-public record AuthProperties(@DefaultValue("portcullis") @NotBlank String issuer,
-		@DefaultValue("portcullis") @NotBlank String audience, String masterSecret,
+public record AuthProperties(@DefaultValue(AccessTokenFormat.DEFAULT_ISSUER) @NotBlank String issuer,
+		@DefaultValue(AccessTokenFormat.DEFAULT_AUDIENCE) @NotBlank String audience, String masterSecret,
 		@DefaultValue("15m") @NotNull Duration accessTokenTtl, @DefaultValue("30d") @NotNull Duration sessionTtl,
 		@DefaultValue("7d") @NotNull Duration sessionIdleTtl, @DefaultValue("10s") @NotNull Duration refreshGrace,
 		@DefaultValue("user") @NotEmpty List<String> defaultRoles, @DefaultValue @Valid Cookies cookies,
@@ -80,9 +82,9 @@ public record AuthProperties(@DefaultValue("portcullis") @NotBlank String issuer
 	 * @param refreshSameSite SameSite of the refresh cookie
 	 * @param domain the Domain attribute, normally unset (host-only)
 	 */
-	public record Cookies(@DefaultValue("__Host-access_token") @NotBlank String accessName,
-			@DefaultValue("__Secure-refresh_token") @NotBlank String refreshName,
-			@DefaultValue("/auth") @NotBlank String refreshPath, @DefaultValue("true") boolean secure,
+	public record Cookies(@DefaultValue(AuthCookies.ACCESS) @NotBlank String accessName,
+			@DefaultValue(AuthCookies.REFRESH) @NotBlank String refreshName,
+			@DefaultValue(AuthCookies.REFRESH_PATH) @NotBlank String refreshPath, @DefaultValue("true") boolean secure,
 			@DefaultValue("Lax") @NotBlank String accessSameSite, @DefaultValue("Strict") @NotBlank String refreshSameSite,
 			String domain) {
 

@@ -15,6 +15,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.auth.config.AuthProperties;
 import dev.portcullis.auth.crypto.Randoms;
+import dev.portcullis.contract.AccessTokenFormat;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -30,7 +31,7 @@ import org.springframework.stereotype.Component;
 public class AccessTokenIssuer implements DisposableBean {
 
 	/** The JOSE {@code typ} of an access token, RFC 9068 section 2.1. */
-	public static final JOSEObjectType TYPE = new JOSEObjectType("at+jwt");
+	public static final JOSEObjectType TYPE = new JOSEObjectType(AccessTokenFormat.TYPE);
 
 	private final KeyRing keys;
 
@@ -63,12 +64,12 @@ public class AccessTokenIssuer implements DisposableBean {
 			String value = sign(key, new JWTClaimsSet.Builder().issuer(this.properties.issuer())
 				.audience(this.properties.audience())
 				.subject(userId.toString())
-				.claim("sid", sessionId.toString())
+				.claim(AccessTokenFormat.CLAIM_SESSION, sessionId.toString())
 				.jwtID(this.randoms.token(16))
 				.issueTime(Date.from(now))
 				.notBeforeTime(Date.from(now))
 				.expirationTime(Date.from(expiresAt))
-				.claim("roles", roles)
+				.claim(AccessTokenFormat.CLAIM_ROLES, roles)
 				.build());
 			return new AccessToken(value, Instant.ofEpochSecond(expiresAt.getEpochSecond()));
 		});
