@@ -21,6 +21,12 @@ const REFRESHABLE = new Set([
 	'token_missing',
 ]);
 
+/**
+ * 401 code of a valid token whose session has ended (logout elsewhere, a revoked device, theft
+ * detected): no refresh can help, so the user is logged out at once and the stale cookies cleared.
+ */
+const SESSION_REVOKED = 'session_revoked';
+
 const LOCK_NAME = 'portcullis-refresh';
 const CHANNEL_NAME = 'portcullis';
 const REFRESHED_AT_KEY = 'portcullis:refreshed-at';
@@ -94,7 +100,9 @@ export function configure({ baseUrl: url } = {}) {
  * refreshes once, single-flight across concurrent calls in this tab and across tabs, then retries
  * the call once. Any other 401, or a refresh answered with 401, dispatches
  * {@link LOGGED_OUT_EVENT} (once per failed call, so listeners should be idempotent); the 401
- * response is still returned to the caller.
+ * response is still returned to the caller. On `session_revoked` (the session was ended elsewhere)
+ * no refresh is tried: the module asks the auth service to clear this browser's cookies, then
+ * dispatches the event.
  *
  * If the refresh fails for another reason (503 `unavailable`, 429), the user is not logged out:
  * the refresh's response is returned so the caller can retry later.
@@ -113,6 +121,9 @@ export async function authFetch(input, init = {}) {
 		return response;
 	}
 	const code = await problemCode(response);
+	if (code === SESSION_REVOKED) {
+		await clearCookies();
+	}
 	if (!REFRESHABLE.has(code)) {
 		dispatchLoggedOut(code, 401);
 		return response;
@@ -362,6 +373,16 @@ function storedRefreshedAt() {
 function announceLoggedOut(code) {
 	channel?.postMessage({ type: 'logged-out', code, status: 0 });
 	dispatchLoggedOut(code, 0);
+}
+
+/** Ends nothing new (the session is over already): the answer clears the HttpOnly cookies. */
+async function clearCookies() {
+	try {
+		await send('/auth/logout', { method: 'POST' });
+	}
+	catch {
+		// offline: the cookies are useless anyway and the next login replaces them
+	}
 }
 
 function dispatchLoggedOut(code, status) {

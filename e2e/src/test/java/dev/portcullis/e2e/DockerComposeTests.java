@@ -32,7 +32,7 @@ class DockerComposeTests {
 		assertThat(services).containsKeys("postgres", "auth-service", "gateway", "sample-upstream");
 		for (Map.Entry<String, Map<String, Object>> service : services.entrySet()) {
 			assertThat(service.getValue()).as(service.getKey()).containsKeys("healthcheck", "restart");
-			String configFile = CONFIG_OF.get(service.getKey());
+			String configFile = CONFIG_OF.get(module(service.getValue()));
 			Map<String, Object> environment = (Map<String, Object>) service.getValue().getOrDefault("environment", Map.of());
 			if (configFile == null) {
 				continue;
@@ -48,10 +48,35 @@ class DockerComposeTests {
 	@Test
 	void composeWhenSecretsNeededThenTakenFromTheEnvironmentNotWrittenDown() throws IOException {
 		String compose = Files.readString(REPO.resolve("docker-compose.yml"));
-		for (String secret : List.of("PORTCULLIS_AUTH_MASTER_SECRET", "PORTCULLIS_DB_PASSWORD")) {
+		for (String secret : List.of("PORTCULLIS_AUTH_MASTER_SECRET", "PORTCULLIS_FEED_SECRET", "PORTCULLIS_DB_PASSWORD")) {
 			assertThat(compose).contains(secret + ": ${" + secret + ":?");
 		}
 		assertThat(Files.readString(REPO.resolve("Dockerfile"))).contains("MODULE");
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void composeWhenReplicasProfileThenSecondGatewayIsFedBySecondAuthServiceWithTheSameFeedSecret() throws IOException {
+		Map<String, Object> compose = new Yaml().load(Files.readString(REPO.resolve("docker-compose.yml")));
+		Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+		assertThat(services.get("auth-service-2")).containsEntry("profiles", List.of("replicas"));
+		assertThat(services.get("gateway-2")).containsEntry("profiles", List.of("replicas"));
+		Map<String, Object> gateway2 = (Map<String, Object>) services.get("gateway-2").get("environment");
+		assertThat(gateway2).containsEntry("PORTCULLIS_AUTH_URI", "http://auth-service-2:8081");
+		for (String service : List.of("auth-service", "auth-service-2", "gateway", "gateway-2")) {
+			Map<String, Object> environment = (Map<String, Object>) services.get(service).get("environment");
+			assertThat(environment).as(service).containsKey("PORTCULLIS_FEED_SECRET");
+		}
+	}
+
+	/** The app a service runs: its image's build argument MODULE, or its own name. */
+	@SuppressWarnings("unchecked")
+	private static String module(Map<String, Object> service) {
+		Object build = service.get("build");
+		if (build instanceof Map<?, ?> map && map.get("args") instanceof Map<?, ?> args && args.get("MODULE") != null) {
+			return args.get("MODULE").toString();
+		}
+		return "";
 	}
 
 }
