@@ -149,7 +149,7 @@ public final class AccessTokenVerifier {
 			throw TokenRejectedException.invalid();
 		}
 		try {
-			return verifyClaims(jwt.getJWTClaimsSet());
+			return verifyClaims(jwt.getHeader().getKeyID(), jwt.getJWTClaimsSet());
 		}
 		catch (ParseException ex) {
 			throw TokenRejectedException.invalid();
@@ -165,12 +165,14 @@ public final class AccessTokenVerifier {
 		}
 	}
 
-	private VerifiedAccess verifyClaims(JWTClaimsSet claims) throws ParseException {
+	private VerifiedAccess verifyClaims(String keyId, JWTClaimsSet claims) throws ParseException {
 		long now = this.clock.millis();
 		long skew = this.settings.clockSkew().toMillis();
 		Date nbf = claims.getNotBeforeTime();
+		// required: a user's "not before" revocation is judged by it
+		Date iat = claims.getIssueTime();
 		List<String> audience = claims.getAudience();
-		if (!this.settings.issuer().equals(claims.getIssuer()) || audience == null
+		if (iat == null || !this.settings.issuer().equals(claims.getIssuer()) || audience == null
 				|| !audience.contains(this.settings.audience()) || (nbf != null && nbf.getTime() - skew > now)) {
 			throw TokenRejectedException.invalid();
 		}
@@ -185,7 +187,7 @@ public final class AccessTokenVerifier {
 				throw TokenRejectedException.invalid();
 			}
 		}
-		return new VerifiedAccess(userId, sessionId, roles, claims.getExpirationTime().getTime());
+		return new VerifiedAccess(userId, sessionId, roles, keyId, iat.getTime(), claims.getExpirationTime().getTime());
 	}
 
 	private boolean isExpectedType(JOSEObjectType type) {

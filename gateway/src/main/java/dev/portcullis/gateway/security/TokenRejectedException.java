@@ -1,12 +1,13 @@
 package dev.portcullis.gateway.security;
 
+import dev.portcullis.contract.ErrorCodes;
 import dev.portcullis.gateway.web.ProblemException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
- * The access token is missing, expired or invalid: 401 with an RFC 6750 §3
+ * The access token is missing, expired or invalid, or its session has been revoked: 401 with an RFC 6750 §3
  * {@code WWW-Authenticate} challenge. The detail never says which check failed, beyond what
  * a client needs to choose between refreshing ({@code token_expired}) and logging in.
  */
@@ -26,6 +27,10 @@ final class TokenRejectedException extends ProblemException {
 
 	static TokenRejectedException invalid() {
 		return new TokenRejectedException("token_invalid", "The access token is invalid");
+	}
+
+	static TokenRejectedException revoked() {
+		return new TokenRejectedException(ErrorCodes.SESSION_REVOKED, "The session has ended");
 	}
 
 	@Override

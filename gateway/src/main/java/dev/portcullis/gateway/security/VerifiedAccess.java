@@ -8,9 +8,12 @@ import java.util.List;
  * @param userId the {@code sub} claim
  * @param sessionId the {@code sid} claim
  * @param roles the {@code roles} claim
+ * @param keyId the {@code kid} header of the key that signed it
+ * @param issuedAtMillis the {@code iat} claim, in epoch milliseconds
  * @param expiresAtMillis the {@code exp} claim, in epoch milliseconds
  */
-public record VerifiedAccess(String userId, String sessionId, List<String> roles, long expiresAtMillis) {
+public record VerifiedAccess(String userId, String sessionId, List<String> roles, String keyId, long issuedAtMillis,
+		long expiresAtMillis) {
 
 	public VerifiedAccess {
 		roles = List.copyOf(roles);
