@@ -54,6 +54,8 @@ class GatewayDefaultsIntegrationTests {
 		registry.add("portcullis.gateway.jwks-uri", () -> "http://127.0.0.1:" + deadPort + "/.well-known/jwks.json");
 		registry.add("portcullis.feed-secret", () -> FakeRevocationFeed.SECRET);
 		registry.add("PORTCULLIS_AUTH_URI", authService::uri);
+		// display only, so the readiness answer shows which component holds it back
+		registry.add("management.endpoint.health.show-components", () -> "always");
 		registry.add("management.server.port", () -> "0");
 	}
 
@@ -152,6 +154,24 @@ class GatewayDefaultsIntegrationTests {
 			.expectStatus()
 			.isNotFound();
 		assertThat(authService.paths()).containsExactly("/auth/ping");
+	}
+
+	@Test
+	void readinessWhenFeedUnreachableThenFeedUpAndOnlyKeysHoldItBack() {
+		WebTestClient management = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.responseTimeout(Duration.ofSeconds(5))
+			.build();
+		management.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+			.expectBody()
+			.jsonPath("$.components.revocationFeed.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.signingKeys.status")
+			.isEqualTo("OUT_OF_SERVICE");
 	}
 
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
@@ -23,6 +24,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -50,6 +52,9 @@ class RevocationIntegrationTests {
 	@Autowired
 	WebTestClient client;
 
+	@Value("${local.management.port}")
+	int managementPort;
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("portcullis.gateway.jwks-uri", () -> jwks.uri().toString());
@@ -57,6 +62,8 @@ class RevocationIntegrationTests {
 		registry.add("portcullis.gateway.revocation.feed-uri", () -> feed.uri().toString());
 		registry.add("portcullis.gateway.cors.allowed-origins", () -> APP_ORIGIN);
 		registry.add("management.server.port", () -> "0");
+		registry.add("management.endpoint.health.show-details", () -> "always");
+		registry.add("management.endpoint.health.show-components", () -> "always");
 		registry.add("spring.cloud.gateway.server.webflux.routes[0].id", () -> "api");
 		registry.add("spring.cloud.gateway.server.webflux.routes[0].uri", upstream::uri);
 		registry.add("spring.cloud.gateway.server.webflux.routes[0].predicates[0]", () -> "Path=/api/**");
@@ -148,6 +155,27 @@ class RevocationIntegrationTests {
 		revoke(RevocationEvent.KEY, withdrawn.getKeyID());
 		expectRevoked(token);
 		get(byCurrentKey).expectStatus().isOk();
+	}
+
+	@Test
+	void readinessWhenFeedFollowedThenReportsItUp() {
+		WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.build()
+			.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.components.revocationFeed.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.revocationFeed.details.connected")
+			.isEqualTo(true)
+			.jsonPath("$.components.revocationFeed.details.stale")
+			.isEqualTo(false);
+		assertThat(feed.requests()).allSatisfy(
+				(request) -> assertThat(request.authorization()).isEqualTo("Bearer " + FakeRevocationFeed.SECRET));
 	}
 
 }

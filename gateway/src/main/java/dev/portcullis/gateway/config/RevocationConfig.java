@@ -3,6 +3,7 @@ package dev.portcullis.gateway.config;
 import java.time.Clock;
 
 import dev.portcullis.gateway.revocation.RevocationFeedClient;
+import dev.portcullis.gateway.revocation.RevocationFeedHealthIndicator;
 import dev.portcullis.gateway.revocation.RevocationList;
 
 import org.springframework.context.annotation.Bean;
@@ -11,7 +12,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Revocation: the in-memory denylist the access check consults on every request, the client
- * that keeps it current from the auth service's feed.
+ * that keeps it current from the auth service's feed, and the feed's health.
  */
 @Configuration(proxyBeanMethods = false)
 class RevocationConfig {
@@ -30,6 +31,11 @@ class RevocationConfig {
 				revocations, new RevocationFeedClient.Settings(revocation.reconnectDelay(),
 						revocation.maxReconnectDelay(), revocation.staleAfter()),
 				clock);
+	}
+
+	@Bean
+	RevocationFeedHealthIndicator revocationFeedHealthIndicator(RevocationFeedClient feed) {
+		return new RevocationFeedHealthIndicator(feed);
 	}
 
 }

@@ -36,7 +36,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  * a short back-off, asking for the events after the highest id applied: the auth service
  * replays what was missed. The back-off is capped low so that revocations are enforced within
  * a second of the auth service coming back. Meanwhile the gateway keeps enforcing what it
- * knows; staleness is logged once.
+ * knows; staleness is logged once and reported by {@link RevocationFeedHealthIndicator}.
  */
 public class RevocationFeedClient implements SmartLifecycle {
 
@@ -277,7 +277,7 @@ public class RevocationFeedClient implements SmartLifecycle {
 	}
 
 	/**
-	 * A snapshot of the feed's state.
+	 * A snapshot for health reporting.
 	 *
 	 * @param connected whether a stream is open now
 	 * @param lastEventId the highest event id applied

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -165,17 +167,26 @@ class RevocationFeedClientTests {
 	}
 
 	@Test
-	void followWhenFeedUnreachableThenStaleLoggedOnceAndWhatIsKnownStillEnforced(CapturedOutput output)
-			throws InterruptedException {
+	void healthWhenFeedUnreachableThenUpWithStaleDetails(CapturedOutput output) throws InterruptedException {
 		this.feed = new FakeRevocationFeed(HEARTBEAT);
 		revokeSession(SESSION);
 		start(Duration.ofMillis(500));
+		RevocationFeedHealthIndicator health = new RevocationFeedHealthIndicator(this.client);
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.client.status().lastEventId() == 1);
+		assertThat(health.health().getDetails()).containsEntry("connected", true)
+			.containsEntry("stale", false)
+			.containsEntry("lastEventId", 1L);
 		this.feed.stop();
 		await().atMost(Duration.ofSeconds(3)).until(() -> this.client.status().stale());
 		// several failed attempts while stale
 		Thread.sleep(1500);
-		assertThat(this.client.status().connected()).isFalse();
+		Health stale = health.health();
+		assertThat(stale.getStatus()).isEqualTo(Status.UP);
+		assertThat(stale.getDetails()).containsEntry("connected", false)
+			.containsEntry("stale", true)
+			.containsEntry("lastEventId", 1L)
+			.containsEntry("revocations", 1)
+			.containsKey("secondsSinceLastHeard");
 		assertThat(revoked(SESSION)).as("what is known keeps being enforced").isTrue();
 		assertThat(output.getOut()).containsOnlyOnce("Lost the revocation feed")
 			.containsOnlyOnce("has not been heard from")
