@@ -6,8 +6,12 @@ import java.time.Duration;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.gateway.route.RoutePolicy;
+import dev.portcullis.contract.revocation.RevocationFeed;
+import dev.portcullis.gateway.testing.EchoUpstream;
+import dev.portcullis.gateway.testing.FakeRevocationFeed;
 import dev.portcullis.gateway.testing.TestKeys;
 import dev.portcullis.gateway.testing.TestTokens;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -16,6 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.route.RouteDefinition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,6 +37,9 @@ class GatewayDefaultsIntegrationTests {
 
 	static final int deadPort = closedPort();
 
+	/** Stands in for the auth service behind the shipped routes; the JWKS and feed stay unreachable. */
+	static final EchoUpstream authService = new EchoUpstream();
+
 	@Autowired
 	WebTestClient client;
 
@@ -44,6 +52,10 @@ class GatewayDefaultsIntegrationTests {
 	@DynamicPropertySource
 	static void unreachableAuthService(DynamicPropertyRegistry registry) {
 		registry.add("portcullis.gateway.jwks-uri", () -> "http://127.0.0.1:" + deadPort + "/.well-known/jwks.json");
+		registry.add("portcullis.feed-secret", () -> FakeRevocationFeed.SECRET);
+		registry.add("PORTCULLIS_AUTH_URI", authService::uri);
+		// display only, so the readiness answer shows which component holds it back
+		registry.add("management.endpoint.health.show-components", () -> "always");
 		registry.add("management.server.port", () -> "0");
 	}
 
@@ -54,6 +66,11 @@ class GatewayDefaultsIntegrationTests {
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	@AfterAll
+	static void stopAuthService() {
+		authService.close();
 	}
 
 	private RouteDefinition route(String id) {
@@ -122,6 +139,39 @@ class GatewayDefaultsIntegrationTests {
 			.exchange()
 			.expectStatus()
 			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+	}
+
+	@Test
+	void requestWhenRevocationFeedPathThenNotRoutedToAuthService() {
+		// the auth route is live: a request under it reaches the stand-in
+		this.client.get().uri("/auth/ping").exchange().expectStatus().isOk();
+		this.client.get().uri(RevocationFeed.PATH + "?after=0").exchange().expectStatus().isNotFound();
+		this.client.get()
+			.uri(RevocationFeed.PATH + "?after=0")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + FakeRevocationFeed.SECRET)
+			.header(HttpHeaders.ACCEPT, "text/event-stream")
+			.exchange()
+			.expectStatus()
+			.isNotFound();
+		assertThat(authService.paths()).containsExactly("/auth/ping");
+	}
+
+	@Test
+	void readinessWhenFeedUnreachableThenFeedUpAndOnlyKeysHoldItBack() {
+		WebTestClient management = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.responseTimeout(Duration.ofSeconds(5))
+			.build();
+		management.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+			.expectBody()
+			.jsonPath("$.components.revocationFeed.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.signingKeys.status")
+			.isEqualTo("OUT_OF_SERVICE");
 	}
 
 }

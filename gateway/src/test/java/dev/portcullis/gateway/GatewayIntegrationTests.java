@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.gateway.testing.EchoUpstream;
 import dev.portcullis.gateway.testing.FakeJwksServer;
+import dev.portcullis.gateway.testing.FakeRevocationFeed;
 import dev.portcullis.gateway.testing.TestKeys;
 import dev.portcullis.gateway.testing.TestTokens;
 import dev.portcullis.testsupport.HostileTokens;
@@ -56,12 +57,16 @@ class GatewayIntegrationTests {
 
 	static final EchoUpstream upstream = new EchoUpstream();
 
+	static final FakeRevocationFeed feed = new FakeRevocationFeed(Duration.ofSeconds(1));
+
 	@Autowired
 	WebTestClient client;
 
 	@DynamicPropertySource
 	static void routes(DynamicPropertyRegistry registry) {
 		registry.add("portcullis.gateway.jwks-uri", () -> jwks.uri().toString());
+		registry.add("portcullis.feed-secret", () -> FakeRevocationFeed.SECRET);
+		registry.add("portcullis.gateway.revocation.feed-uri", () -> feed.uri().toString());
 		registry.add("portcullis.gateway.jwks.min-refetch-interval", () -> "0s");
 		registry.add("portcullis.gateway.cors.allowed-origins", () -> APP_ORIGIN);
 		registry.add("portcullis.gateway.public-paths", () -> "/open/**");
@@ -100,6 +105,7 @@ class GatewayIntegrationTests {
 	static void stopServers() {
 		jwks.close();
 		upstream.close();
+		feed.close();
 	}
 
 	@BeforeEach

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.portcullis.gateway.revocation.RevocationList;
 import dev.portcullis.gateway.route.RoutePolicy;
 import dev.portcullis.gateway.security.AccessCheckFilter;
 import dev.portcullis.gateway.security.AccessTokenConverter;
@@ -52,10 +53,10 @@ class AccessCheckConfig {
 	}
 
 	@Bean
-	AccessCheckFilter accessCheckFilter(AccessTokenVerifier verifier, RoutePolicy routePolicy,
-			GatewayProperties properties) {
-		return new AccessCheckFilter(new AccessTokenConverter(properties.accessCookie()), verifier, routePolicy,
-				properties.identityHeaders(), List.of(properties.accessCookie(), properties.refreshCookie()));
+	AccessCheckFilter accessCheckFilter(AccessTokenVerifier verifier, RevocationList revocations,
+			RoutePolicy routePolicy, GatewayProperties properties) {
+		return new AccessCheckFilter(new AccessTokenConverter(properties.accessCookie()), verifier, revocations,
+				routePolicy, properties.identityHeaders(), List.of(properties.accessCookie(), properties.refreshCookie()));
 	}
 
 	private static Set<JWSAlgorithm> algorithms(GatewayProperties properties) {

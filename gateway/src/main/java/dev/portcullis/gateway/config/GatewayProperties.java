@@ -1,12 +1,14 @@
 package dev.portcullis.gateway.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
 import dev.portcullis.contract.AccessTokenFormat;
 import dev.portcullis.contract.AuthCookies;
+import dev.portcullis.contract.revocation.RevocationFeed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -35,6 +37,7 @@ import org.springframework.validation.annotation.Validated;
  * metadata {@code public: true}
  * @param cors cross-origin settings
  * @param csrf cross-site request forgery settings
+ * @param revocation where and how the revocation feed is followed
  */
 @Validated
 @ConfigurationProperties("portcullis.gateway")
@@ -52,7 +55,8 @@ public record GatewayProperties(
 		@DefaultValue List<String> identityHeaders,
 		@DefaultValue List<String> publicPaths,
 		@Valid @DefaultValue Cors cors,
-		@Valid @DefaultValue Csrf csrf) {
+		@Valid @DefaultValue Csrf csrf,
+		@Valid @DefaultValue Revocation revocation) {
 
 	public GatewayProperties {
 		if (jwksUri == null) {
@@ -71,6 +75,7 @@ public record GatewayProperties(
 		algorithms = Set.copyOf(algorithms);
 		identityHeaders = List.copyOf(identityHeaders);
 		publicPaths = List.copyOf(publicPaths);
+		revocation = revocation.withDefaultFeedUri(jwksUri);
 	}
 
 	/**
@@ -127,6 +132,56 @@ public record GatewayProperties(
 						+ " and same-site only");
 			}
 			allowedFetchSites = Set.copyOf(allowedFetchSites);
+		}
+
+	}
+
+	/**
+	 * @param feedUri the auth service's revocation feed; by default the JWKS URI's scheme, host
+	 * and port with the path {@value RevocationFeed#PATH}
+	 * @param reconnectDelay first wait before reconnecting after the feed failed; doubles per
+	 * failed attempt up to {@code maxReconnectDelay}
+	 * @param maxReconnectDelay longest wait between reconnection attempts: bounds how long
+	 * after the auth service is back its revocations are enforced
+	 * @param staleAfter silence after which the feed is reconnected and reported stale; three
+	 * of the auth service's heartbeat intervals
+	 */
+	public record Revocation(URI feedUri, @NotNull @DefaultValue("100ms") Duration reconnectDelay,
+			@NotNull @DefaultValue("500ms") Duration maxReconnectDelay,
+			@NotNull @DefaultValue("15s") Duration staleAfter) {
+
+		public Revocation {
+			if (feedUri != null && !isHttp(feedUri)) {
+				throw new IllegalArgumentException("portcullis.gateway.revocation.feed-uri must be an absolute http(s)"
+						+ " URI such as http://auth-service:8081" + RevocationFeed.PATH + ", got " + feedUri);
+			}
+			requirePositive(reconnectDelay.toMillis(), "revocation.reconnect-delay");
+			if (maxReconnectDelay.compareTo(reconnectDelay) < 0) {
+				throw new IllegalArgumentException(
+						"portcullis.gateway.revocation.max-reconnect-delay must not be shorter than reconnect-delay");
+			}
+			requirePositive(staleAfter.toMillis(), "revocation.stale-after");
+		}
+
+		private static boolean isHttp(URI uri) {
+			return uri.isAbsolute() && uri.getHost() != null
+					&& ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()));
+		}
+
+		/** This, with the feed on the JWKS URI's origin unless a feed URI was given. */
+		Revocation withDefaultFeedUri(URI jwksUri) {
+			if (this.feedUri != null) {
+				return this;
+			}
+			try {
+				URI derived = new URI(jwksUri.getScheme(), null, jwksUri.getHost(), jwksUri.getPort(), RevocationFeed.PATH,
+						null, null);
+				return new Revocation(derived, this.reconnectDelay, this.maxReconnectDelay, this.staleAfter);
+			}
+			catch (URISyntaxException | IllegalArgumentException ex) {
+				throw new IllegalArgumentException("Cannot derive the revocation feed from portcullis.gateway.jwks-uri "
+						+ jwksUri + ": set portcullis.gateway.revocation.feed-uri", ex);
+			}
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.util.List;
 
 import reactor.core.publisher.Mono;
 
+import dev.portcullis.gateway.revocation.RevocationList;
 import dev.portcullis.gateway.route.RoutePolicy;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -18,11 +19,16 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The access check on every routed request, ahead of the route's own filters: a protected
- * route needs a verified access cookie, and every route, public or not, has client-sent
+ * route needs a verified access cookie whose session, user and key the revocation feed has not
+ * revoked, and every route, public or not, has client-sent
  * identity headers and the auth cookies removed before the request goes upstream.
  *
  * <p>Public routes are not checked at all, so a stale cookie never breaks a login page; they
  * receive no identity headers.
+ *
+ * <p>The revocation check runs after the verifier on every request, cache hit or not, so a
+ * token verified before its session ended is refused from the moment the feed says so. It is
+ * an in-memory lookup: no I/O on the request path.
  */
 public class AccessCheckFilter implements GlobalFilter, Ordered {
 
@@ -35,12 +41,15 @@ public class AccessCheckFilter implements GlobalFilter, Ordered {
 
 	private final RoutePolicy routes;
 
+	private final RevocationList revocations;
+
 	private final RequestIdentity identity;
 
-	public AccessCheckFilter(AccessTokenConverter converter, AccessTokenVerifier verifier, RoutePolicy routes,
-			List<String> identityHeaders, List<String> authCookies) {
+	public AccessCheckFilter(AccessTokenConverter converter, AccessTokenVerifier verifier,
+			RevocationList revocations, RoutePolicy routes, List<String> identityHeaders, List<String> authCookies) {
 		this.converter = converter;
 		this.verifier = verifier;
+		this.revocations = revocations;
 		this.routes = routes;
 		this.identity = new RequestIdentity(identityHeaders, authCookies);
 	}
@@ -54,12 +63,20 @@ public class AccessCheckFilter implements GlobalFilter, Ordered {
 		return this.converter.convert(exchange)
 			.switchIfEmpty(Mono.error(TokenRejectedException::missing))
 			.flatMap((token) -> this.verifier.verify(token)
-				.flatMap((access) -> chain.filter(withIdentity(exchange, route, token, access))));
+				.flatMap((access) -> forwardUnlessRevoked(exchange, chain, route, token, access)));
 	}
 
 	@Override
 	public int getOrder() {
 		return ORDER;
+	}
+
+	private Mono<Void> forwardUnlessRevoked(ServerWebExchange exchange, GatewayFilterChain chain, Route route,
+			String token, VerifiedAccess access) {
+		if (this.revocations.revokes(access.userId(), access.sessionId(), access.keyId(), access.issuedAtMillis())) {
+			return Mono.error(TokenRejectedException.revoked());
+		}
+		return chain.filter(withIdentity(exchange, route, token, access));
 	}
 
 	private ServerWebExchange withIdentity(ServerWebExchange exchange, Route route, String token,

@@ -71,4 +71,69 @@ class GatewayPropertiesTests {
 			.withStackTraceContaining("must not be negative");
 	}
 
+	@Test
+	void bindWhenNoFeedUriThenDerivedFromJwksUriOrigin() {
+		GatewayProperties properties = bind(Map.of("portcullis.gateway.jwks-uri",
+				"https://auth.internal:8443/prefix/.well-known/jwks.json"));
+		assertThat(properties.revocation().feedUri()).hasToString("https://auth.internal:8443/internal/revocations");
+		assertThat(properties.revocation().reconnectDelay()).isEqualTo(Duration.ofMillis(100));
+		assertThat(properties.revocation().maxReconnectDelay()).isEqualTo(Duration.ofMillis(500));
+		assertThat(properties.revocation().staleAfter()).isEqualTo(Duration.ofSeconds(15));
+	}
+
+	@Test
+	void bindWhenFeedUriGivenThenKept() {
+		GatewayProperties properties = bind(
+				Map.of("portcullis.gateway.revocation.feed-uri", "http://feed.internal/internal/revocations"));
+		assertThat(properties.revocation().feedUri()).hasToString("http://feed.internal/internal/revocations");
+	}
+
+	@Test
+	void bindWhenFeedUriRelativeThenRejected() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> bind(Map.of("portcullis.gateway.revocation.feed-uri", "/internal/revocations")))
+			.withStackTraceContaining("feed-uri must be an absolute http(s) URI");
+	}
+
+	@Test
+	void bindWhenMaxReconnectDelayBelowReconnectDelayThenRejected() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> bind(Map.of("portcullis.gateway.revocation.reconnect-delay", "2s")))
+			.withStackTraceContaining("max-reconnect-delay must not be shorter than reconnect-delay");
+	}
+
+	@Test
+	void bindWhenStaleAfterZeroThenRejected() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> bind(Map.of("portcullis.gateway.revocation.stale-after", "0s")))
+			.withStackTraceContaining("revocation.stale-after must be positive");
+	}
+
+	private static FeedSecretProperties bindSecret(Map<String, String> source) {
+		return new Binder(new MapConfigurationPropertySource(source)).bindOrCreate("portcullis",
+				FeedSecretProperties.class);
+	}
+
+	@Test
+	void bindWhenFeedSecretMissingThenFailsWithHowToFix() {
+		assertThatExceptionOfType(BindException.class).isThrownBy(() -> bindSecret(Map.of()))
+			.withStackTraceContaining("portcullis.feed-secret is not set")
+			.withStackTraceContaining("PORTCULLIS_FEED_SECRET");
+	}
+
+	@Test
+	void bindWhenFeedSecretShortThenRejected() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> bindSecret(Map.of("portcullis.feed-secret", "short")))
+			.withStackTraceContaining("at least 32 characters");
+	}
+
+	@Test
+	void bindWhenFeedSecretLongEnoughThenKeptButNeverPrinted() {
+		String secret = "0123456789abcdef0123456789abcdef";
+		FeedSecretProperties properties = bindSecret(Map.of("portcullis.feed-secret", secret));
+		assertThat(properties.feedSecret()).isEqualTo(secret);
+		assertThat(properties.toString()).doesNotContain(secret);
+	}
+
 }

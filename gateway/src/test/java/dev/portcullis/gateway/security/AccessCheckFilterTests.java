@@ -1,11 +1,14 @@
 package dev.portcullis.gateway.security;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.portcullis.contract.revocation.RevocationEvent;
+import dev.portcullis.gateway.revocation.RevocationList;
 import dev.portcullis.gateway.route.RoutePolicy;
 import dev.portcullis.testsupport.MutableClock;
 import dev.portcullis.gateway.testing.TestKeys;
@@ -43,10 +46,12 @@ class AccessCheckFilterTests {
 		return Mono.empty();
 	};
 
+	private final RevocationList revocations = new RevocationList(Duration.ofSeconds(30));
+
 	private final AccessCheckFilter filter = new AccessCheckFilter(new AccessTokenConverter(ACCESS),
 			new AccessTokenVerifier(SigningKeySource.of(TestKeys.signingKeys(key)), AccessTokenVerifierTests.settings(),
 					MutableClock.frozenAt(NOW)),
-			new RoutePolicy(List.of("/open/**")), List.of("X-Tenant"), List.of(ACCESS, REFRESH));
+			this.revocations, new RoutePolicy(List.of("/open/**")), List.of("X-Tenant"), List.of(ACCESS, REFRESH));
 
 	@BeforeAll
 	static void generateKey() {
@@ -198,6 +203,70 @@ class AccessCheckFilterTests {
 			.expectErrorSatisfies((ex) -> assertThat(((TokenRejectedException) ex).code()).isEqualTo("token_invalid"))
 			.verify();
 		assertThat(this.forwarded.get()).isNull();
+	}
+
+	private void revoke(String kind, String subject, Instant at) {
+		this.revocations.apply(new RevocationEvent(1, kind, subject, at.toEpochMilli(),
+				NOW.plusSeconds(900).toEpochMilli()));
+	}
+
+	private MockServerWebExchange protectedRequest(String token) {
+		return exchange(withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "=" + token), route(Map.of()));
+	}
+
+	private void expectRevoked(String token) {
+		this.forwarded.set(null);
+		StepVerifier.create(this.filter.filter(protectedRequest(token), this.chain))
+			.expectErrorSatisfies((ex) -> {
+				TokenRejectedException rejected = (TokenRejectedException) ex;
+				// status and WWW-Authenticate are the handler's: RevocationIntegrationTests checks the answer
+				assertThat(rejected.code()).isEqualTo("session_revoked");
+				assertThat(rejected.detail()).isEqualTo("The session has ended");
+			})
+			.verify();
+		assertThat(this.forwarded.get()).isNull();
+	}
+
+	private void expectForwarded(String token) {
+		this.forwarded.set(null);
+		StepVerifier.create(this.filter.filter(protectedRequest(token), this.chain)).verifyComplete();
+		assertThat(this.forwarded.get()).isNotNull();
+	}
+
+	@Test
+	void filterWhenCachedTokenThenSessionRevokedThenSessionRevoked() {
+		String token = validToken();
+		expectForwarded(token);
+		revoke(RevocationEvent.SESSION, TestTokens.SESSION_ID, NOW);
+		expectRevoked(token);
+	}
+
+	@Test
+	void filterWhenOtherSessionRevokedThenForwarded() {
+		revoke(RevocationEvent.SESSION, "11111111-2222-3333-4444-555555555555", NOW);
+		expectForwarded(validToken());
+	}
+
+	@Test
+	void filterWhenCachedTokenIssuedBeforeUserNotBeforeThenSessionRevoked() {
+		String token = validToken();
+		expectForwarded(token);
+		revoke(RevocationEvent.USER, TestTokens.USER_ID, NOW.plusMillis(1));
+		expectRevoked(token);
+	}
+
+	@Test
+	void filterWhenTokenIssuedAfterUserNotBeforeThenForwarded() {
+		revoke(RevocationEvent.USER, TestTokens.USER_ID, NOW.minusSeconds(1));
+		expectForwarded(validToken());
+	}
+
+	@Test
+	void filterWhenCachedTokenSignedByWithdrawnKeyThenSessionRevoked() {
+		String token = validToken();
+		expectForwarded(token);
+		revoke(RevocationEvent.KEY, key.getKeyID(), NOW);
+		expectRevoked(token);
 	}
 
 }

@@ -61,6 +61,8 @@ class AccessTokenVerifierTests {
 				assertThat(access.userId()).isEqualTo(TestTokens.USER_ID);
 				assertThat(access.sessionId()).isEqualTo(TestTokens.SESSION_ID);
 				assertThat(access.rolesHeader()).isEqualTo("user,admin");
+				assertThat(access.keyId()).isEqualTo("k1");
+				assertThat(access.issuedAtMillis()).isEqualTo(NOW.toEpochMilli());
 				assertThat(access.expiresAtMillis()).isEqualTo(NOW.plusSeconds(900).toEpochMilli());
 			})
 			.verifyComplete();
@@ -233,6 +235,12 @@ class AccessTokenVerifierTests {
 	@Test
 	void verifyWhenExpMissingThenTokenInvalid() {
 		expectRejected(token().claim("exp", null).sign(), "token_invalid");
+	}
+
+	@Test
+	void verifyWhenIssuedAtMissingThenTokenInvalid() {
+		// without iat a user's "not before" revocation could not refuse the token
+		expectRejected(token().claim("iat", null).sign(), "token_invalid");
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -23,11 +24,14 @@ public final class EchoUpstream implements AutoCloseable {
 
 	private final DisposableServer server;
 
+	private final List<String> paths = new CopyOnWriteArrayList<>();
+
 	public EchoUpstream() {
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
 			.handle((request, response) -> {
+				this.paths.add(request.uri());
 				Mono<byte[]> body = Mono.fromSupplier(() -> echo(request));
 				if (request.uri().contains("/slow")) {
 					body = Mono.delay(Duration.ofSeconds(3)).then(body);
@@ -47,6 +51,11 @@ public final class EchoUpstream implements AutoCloseable {
 		Map<String, Object> echo = Map.of("method", request.method().name(), "path", request.uri(), "headers",
 				headers);
 		return json.writeValueAsString(echo).getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** The request targets (path and query) received so far, in order. */
+	public List<String> paths() {
+		return List.copyOf(this.paths);
 	}
 
 	public String uri() {

@@ -1,0 +1,41 @@
+package dev.portcullis.gateway.config;
+
+import java.time.Clock;
+
+import dev.portcullis.gateway.revocation.RevocationFeedClient;
+import dev.portcullis.gateway.revocation.RevocationFeedHealthIndicator;
+import dev.portcullis.gateway.revocation.RevocationList;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Revocation: the in-memory denylist the access check consults on every request, the client
+ * that keeps it current from the auth service's feed, and the feed's health.
+ */
+@Configuration(proxyBeanMethods = false)
+class RevocationConfig {
+
+	@Bean
+	RevocationList revocationList(GatewayProperties properties) {
+		// a token lives up to clock-skew past its exp, so its revocation must too
+		return new RevocationList(properties.clockSkew());
+	}
+
+	@Bean
+	RevocationFeedClient revocationFeedClient(RevocationList revocations, GatewayProperties properties,
+			FeedSecretProperties secret, Clock clock) {
+		GatewayProperties.Revocation revocation = properties.revocation();
+		return new RevocationFeedClient(WebClient.builder().build(), revocation.feedUri(), secret.feedSecret(),
+				revocations, new RevocationFeedClient.Settings(revocation.reconnectDelay(),
+						revocation.maxReconnectDelay(), revocation.staleAfter()),
+				clock);
+	}
+
+	@Bean
+	RevocationFeedHealthIndicator revocationFeedHealthIndicator(RevocationFeedClient feed) {
+		return new RevocationFeedHealthIndicator(feed);
+	}
+
+}

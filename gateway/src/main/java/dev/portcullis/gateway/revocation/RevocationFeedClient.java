@@ -1,0 +1,300 @@
+package dev.portcullis.gateway.revocation;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+
+import dev.portcullis.contract.revocation.FeedHeartbeat;
+import dev.portcullis.contract.revocation.RevocationEvent;
+import dev.portcullis.contract.revocation.RevocationFeed;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Follows the auth service's revocation feed ({@link RevocationFeed}: Server-Sent Events)
+ * with a non-blocking client and applies its events, in order, to the {@link RevocationList}.
+ *
+ * <p>The stream is held open for as long as the gateway runs. When it fails, ends, or stays
+ * silent for longer than {@code staleAfter} (three heartbeats missed), it is opened again after
+ * a short back-off, asking for the events after the highest id applied: the auth service
+ * replays what was missed. The back-off is capped low so that revocations are enforced within
+ * a second of the auth service coming back. Meanwhile the gateway keeps enforcing what it
+ * knows; staleness is logged once and reported by {@link RevocationFeedHealthIndicator}.
+ */
+public class RevocationFeedClient implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(RevocationFeedClient.class);
+
+	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
+	};
+
+	private final WebClient client;
+
+	private final URI uri;
+
+	private final String secret;
+
+	private final RevocationList revocations;
+
+	private final Settings settings;
+
+	private final Clock clock;
+
+	private final JsonMapper json = JsonMapper.builder()
+		// the auth service may add members; this gateway must keep reading
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.build();
+
+	/** Written only by the feed subscription, which is sequential. */
+	private volatile long lastEventId;
+
+	private volatile boolean connected;
+
+	private volatile long lastHeardNanos = System.nanoTime();
+
+	private volatile boolean staleReported;
+
+	private volatile boolean failureReported;
+
+	private volatile Throwable lastFailure;
+
+	private volatile Disposable subscription;
+
+	public RevocationFeedClient(WebClient client, URI uri, String secret, RevocationList revocations,
+			Settings settings, Clock clock) {
+		this.client = client;
+		this.uri = uri;
+		this.secret = secret;
+		this.revocations = revocations;
+		this.settings = settings;
+		this.clock = clock;
+	}
+
+	/**
+	 * The feed as this gateway sees it now.
+	 * @return connection, progress and staleness
+	 */
+	public FeedStatus status() {
+		Duration silent = Duration.ofNanos(System.nanoTime() - this.lastHeardNanos);
+		return new FeedStatus(this.connected, this.lastEventId, silent, silent.compareTo(this.settings.staleAfter()) >= 0,
+				this.revocations.size());
+	}
+
+	/**
+	 * Follows the feed until cancelled, reconnecting after every failure.
+	 * @return completion only on cancellation
+	 */
+	Mono<Void> follow() {
+		Retry reconnect = Retry.backoff(Long.MAX_VALUE, this.settings.reconnectDelay())
+			.maxBackoff(this.settings.maxReconnectDelay())
+			// a connection that delivered events resets the back-off to its shortest
+			.transientErrors(true);
+		return Flux.defer(this::connect)
+			.timeout(this.settings.staleAfter())
+			.doOnNext(this::receive)
+			// the stream is meant to last: its end is a failure to recover from like any other
+			.concatWith(Mono.error(FeedEndedException::new))
+			.doOnError(this::disconnected)
+			.retryWhen(reconnect)
+			.then();
+	}
+
+	private Flux<ServerSentEvent<String>> connect() {
+		URI request = UriComponentsBuilder.fromUri(this.uri)
+			.replaceQueryParam(RevocationFeed.AFTER, this.lastEventId)
+			.build(true)
+			.toUri();
+		return this.client.get()
+			.uri(request)
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.headers((headers) -> headers.setBearerAuth(this.secret))
+			.exchangeToFlux(this::events);
+	}
+
+	private Flux<ServerSentEvent<String>> events(ClientResponse response) {
+		if (!response.statusCode().is2xxSuccessful()) {
+			return response.<ServerSentEvent<String>>createError().flux();
+		}
+		MediaType type = response.headers().contentType().orElse(null);
+		if (type == null || !MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type)) {
+			return response.releaseBody()
+				.then(Mono.<ServerSentEvent<String>>error(new IllegalStateException("answered " + type + ", not "
+						+ MediaType.TEXT_EVENT_STREAM + "; is " + this.uri + " the auth service's revocation feed?")))
+				.flux();
+		}
+		connected();
+		return response.bodyToFlux(EVENTS);
+	}
+
+	private void connected() {
+		heard();
+		this.failureReported = false;
+		if (!this.connected) {
+			this.connected = true;
+			logger.info("Following the revocation feed at " + this.uri + " from id " + this.lastEventId);
+		}
+	}
+
+	private void receive(ServerSentEvent<String> event) {
+		heard();
+		if (RevocationFeed.EVENT_REVOCATION.equals(event.event())) {
+			revocation(event.data());
+		}
+		else if (RevocationFeed.EVENT_HEARTBEAT.equals(event.event())) {
+			heartbeat(event.data());
+		}
+		// anything else, comments included, only shows that the stream is alive
+	}
+
+	private void revocation(String data) {
+		RevocationEvent event = read(data, RevocationEvent.class);
+		// a reconnection's replay may overlap what was applied already
+		if (event != null && event.id() > this.lastEventId) {
+			this.revocations.apply(event);
+			this.lastEventId = event.id();
+		}
+	}
+
+	private void heartbeat(String data) {
+		if (read(data, FeedHeartbeat.class) != null) {
+			this.revocations.forgetExpired(this.clock.millis());
+		}
+	}
+
+	/**
+	 * An unreadable event is logged and skipped rather than failing the stream: reconnecting
+	 * would be answered with the same event, and every revocation after it would never apply.
+	 */
+	private <T> T read(String data, Class<T> type) {
+		if (data == null) {
+			logger.warn("Ignoring a revocation feed event without data, expected " + type.getSimpleName());
+			return null;
+		}
+		try {
+			return this.json.readValue(data, type);
+		}
+		catch (JacksonException ex) {
+			logger.warn("Ignoring an unreadable revocation feed event, expected " + type.getSimpleName() + ": "
+					+ ex.getOriginalMessage());
+			return null;
+		}
+	}
+
+	private void heard() {
+		long now = System.nanoTime();
+		if (this.staleReported) {
+			this.staleReported = false;
+			logger.info("The revocation feed at " + this.uri + " is back after " + seconds(now - this.lastHeardNanos)
+					+ " s; catching up from id " + this.lastEventId);
+		}
+		this.lastHeardNanos = now;
+	}
+
+	private void disconnected(Throwable ex) {
+		this.lastFailure = ex;
+		if (!this.failureReported) {
+			this.failureReported = true;
+			reportFailure(ex, this.connected);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("The revocation feed at " + this.uri + " is still unavailable (" + ex + ")");
+		}
+		this.connected = false;
+		long silent = System.nanoTime() - this.lastHeardNanos;
+		if (!this.staleReported && silent >= this.settings.staleAfter().toNanos()) {
+			this.staleReported = true;
+			logger.warn("The revocation feed at " + this.uri + " has not been heard from for " + seconds(silent)
+					+ " s (" + this.lastFailure + "): revocations made since are not enforced until it is back. Holding "
+					+ this.revocations.size() + " revocation(s) up to id " + this.lastEventId);
+		}
+	}
+
+	private void reportFailure(Throwable ex, boolean wasConnected) {
+		if (ex instanceof WebClientResponseException response
+				&& (response.getStatusCode().value() == 401 || response.getStatusCode().value() == 403)) {
+			logger.warn("The auth service refused this gateway's feed secret (" + response.getStatusCode()
+					+ "): give both the same " + RevocationFeed.SECRET_PROPERTY + "; retrying");
+		}
+		else if (wasConnected) {
+			logger.info("Lost the revocation feed at " + this.uri + " (" + ex + "); reconnecting from id "
+					+ this.lastEventId);
+		}
+		else {
+			logger.info("Cannot reach the revocation feed at " + this.uri + " (" + ex + "); retrying");
+		}
+	}
+
+	private static String seconds(long nanos) {
+		return String.format(Locale.ROOT, "%.1f", nanos / 1e9);
+	}
+
+	@Override
+	public void start() {
+		this.lastHeardNanos = System.nanoTime();
+		this.subscription = follow().subscribe();
+	}
+
+	@Override
+	public void stop() {
+		Disposable running = this.subscription;
+		if (running != null) {
+			running.dispose();
+		}
+		this.subscription = null;
+		this.connected = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.subscription != null;
+	}
+
+	/**
+	 * How the feed is followed.
+	 *
+	 * @param reconnectDelay first wait before reconnecting; doubles up to the maximum
+	 * @param maxReconnectDelay longest wait between attempts
+	 * @param staleAfter silence after which the stream is given up and reported stale
+	 */
+	public record Settings(Duration reconnectDelay, Duration maxReconnectDelay, Duration staleAfter) {
+	}
+
+	/**
+	 * A snapshot for health reporting.
+	 *
+	 * @param connected whether a stream is open now
+	 * @param lastEventId the highest event id applied
+	 * @param sinceLastHeard time since the feed last sent anything
+	 * @param stale whether that exceeds the stale-after setting
+	 * @param revocations how many revocations are held
+	 */
+	public record FeedStatus(boolean connected, long lastEventId, Duration sinceLastHeard, boolean stale,
+			int revocations) {
+	}
+
+	private static final class FeedEndedException extends IllegalStateException {
+
+		FeedEndedException() {
+			super("the feed ended the stream", null);
+		}
+
+	}
+
+}

@@ -1,0 +1,126 @@
+package dev.portcullis.gateway.revocation;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.portcullis.contract.revocation.RevocationEvent;
+
+/**
+ * The gateway's denylist: what the revocation feed says no longer grants access, held in
+ * memory and consulted on every request after the token's signature and claims have passed.
+ *
+ * <ul>
+ * <li>a revoked session ({@code sid}) refuses every token of that session;</li>
+ * <li>a user's "not before" refuses that user's tokens issued before it (logout everywhere);</li>
+ * <li>a withdrawn key ({@code kid}) refuses every token it signed.</li>
+ * </ul>
+ *
+ * <p>JWT {@code iat} has whole-second precision (RFC 7519 §2, NumericDate as issued), so a
+ * token issued in the same second as a user's revocation cannot be told apart from one issued
+ * just before it. Such tokens are refused: the threshold is the revocation instant rounded
+ * <em>up</em> to the next whole second, and a token is refused when its {@code iat} is below it.
+ * The cost is that a login completed within that same second is refused once and must log in
+ * again; the alternative, rounding down, would let a token minted just before the logout survive
+ * until it expires. The auth service also sends a {@code session} event for every session a
+ * logout everywhere ends, so those are refused exactly regardless of timing.
+ *
+ * <p>Each entry is forgotten by {@link #forgetExpired} once its {@code until} plus the clock
+ * skew the verifier tolerates has passed: by then every token it affects has expired anyway.
+ *
+ * <p>Reads are lock-free and allocate nothing; with an empty list a check is one volatile
+ * read. Writes come from the single feed subscription and are rare.
+ */
+public final class RevocationList {
+
+	private final Map<String, Long> sessions = new ConcurrentHashMap<>();
+
+	private final Map<String, Long> keys = new ConcurrentHashMap<>();
+
+	private final Map<String, NotBefore> users = new ConcurrentHashMap<>();
+
+	private final long graceMillis;
+
+	private volatile boolean empty = true;
+
+	/**
+	 * Creates an empty list.
+	 * @param grace how long past an entry's {@code until} it is kept: the verifier's clock
+	 * skew, which lets a token live that long past its {@code exp}
+	 */
+	public RevocationList(Duration grace) {
+		this.graceMillis = grace.toMillis();
+	}
+
+	/**
+	 * Whether a verified token has been revoked.
+	 * @param userId the token's {@code sub}
+	 * @param sessionId the token's {@code sid}
+	 * @param keyId the {@code kid} of the key that signed it
+	 * @param issuedAtMillis the token's {@code iat}, in epoch milliseconds
+	 * @return true when the token must be refused
+	 */
+	public boolean revokes(String userId, String sessionId, String keyId, long issuedAtMillis) {
+		if (this.empty) {
+			return false;
+		}
+		if (this.sessions.containsKey(sessionId) || this.keys.containsKey(keyId)) {
+			return true;
+		}
+		NotBefore notBefore = this.users.get(userId);
+		return notBefore != null && issuedAtMillis < notBefore.refusedBelowMillis();
+	}
+
+	/**
+	 * Adds one revocation.
+	 * @param event the event as the feed delivered it
+	 */
+	public synchronized void apply(RevocationEvent event) {
+		long forgetAfter = event.until() + this.graceMillis;
+		switch (event.kind()) {
+			case RevocationEvent.SESSION -> this.sessions.merge(event.subject(), forgetAfter, Math::max);
+			case RevocationEvent.KEY -> this.keys.merge(event.subject(), forgetAfter, Math::max);
+			case RevocationEvent.USER -> this.users.merge(event.subject(),
+					new NotBefore(refusedBelow(event.at()), forgetAfter), NotBefore::max);
+			default -> throw new IllegalArgumentException("Unknown revocation kind " + event.kind());
+		}
+		this.empty = false;
+	}
+
+	/**
+	 * Drops the entries whose {@code until}, plus the grace, has passed.
+	 * @param nowMillis the current time, epoch milliseconds
+	 * @return how many entries were dropped
+	 */
+	public synchronized int forgetExpired(long nowMillis) {
+		int before = size();
+		this.sessions.values().removeIf((forgetAfter) -> forgetAfter < nowMillis);
+		this.keys.values().removeIf((forgetAfter) -> forgetAfter < nowMillis);
+		this.users.values().removeIf((notBefore) -> notBefore.forgetAfterMillis() < nowMillis);
+		this.empty = size() == 0;
+		return before - size();
+	}
+
+	/**
+	 * How many entries are held.
+	 * @return sessions, users and keys together
+	 */
+	public int size() {
+		return this.sessions.size() + this.keys.size() + this.users.size();
+	}
+
+	/** The first whole second after {@code at}: tokens whose {@code iat} is below it are refused. */
+	static long refusedBelow(long atMillis) {
+		return (Math.floorDiv(atMillis, 1000L) + 1) * 1000L;
+	}
+
+	private record NotBefore(long refusedBelowMillis, long forgetAfterMillis) {
+
+		NotBefore max(NotBefore other) {
+			return new NotBefore(Math.max(this.refusedBelowMillis, other.refusedBelowMillis),
+					Math.max(this.forgetAfterMillis, other.forgetAfterMillis));
+		}
+
+	}
+
+}

@@ -1,0 +1,114 @@
+package dev.portcullis.gateway.revocation;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.portcullis.contract.revocation.RevocationEvent;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RevocationListTests {
+
+	private static final String USER = "6f1c2a4e-8b0d-4a53-9f6e-2c7d9b1e3a50";
+
+	private static final String OTHER_USER = "7a2d3b5f-9c1e-4b64-8f7a-3d8e0c2f4b61";
+
+	private static final String SESSION = "0b9e7c3d-5a14-4f28-8d61-e2f4a7c90b13";
+
+	private static final String OTHER_SESSION = "1caf8d4e-6b25-4039-9e72-f3a5b8d01c24";
+
+	private static final long AT = Instant.parse("2026-01-15T10:00:00.400Z").toEpochMilli();
+
+	private static final long UNTIL = AT + Duration.ofMinutes(16).toMillis();
+
+	private static final long GRACE = 30_000;
+
+	private final RevocationList list = new RevocationList(Duration.ofMillis(GRACE));
+
+	private static RevocationEvent event(String kind, String subject) {
+		return new RevocationEvent(1, kind, subject, AT, UNTIL);
+	}
+
+	/** A token as the verifier reports it: {@code iat} in whole seconds. */
+	private boolean revokes(String user, String session, String kid, String issuedAt) {
+		return this.list.revokes(user, session, kid, Instant.parse(issuedAt).toEpochMilli());
+	}
+
+	@Test
+	void revokesWhenEmptyThenNothingRevoked() {
+		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T09:59:00Z")).isFalse();
+		assertThat(this.list.size()).isZero();
+	}
+
+	@Test
+	void revokesWhenSessionRevokedThenEveryTokenOfThatSessionOnly() {
+		this.list.apply(event(RevocationEvent.SESSION, SESSION));
+		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T09:59:00Z")).isTrue();
+		// a session revocation is not a "not before": later tokens of that session stay refused
+		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T10:05:00Z")).isTrue();
+		assertThat(revokes(USER, OTHER_SESSION, "k1", "2026-01-15T09:59:00Z")).isFalse();
+	}
+
+	@Test
+	void revokesWhenUserNotBeforeThenEarlierTokensOfThatUserOnly() {
+		this.list.apply(event(RevocationEvent.USER, USER));
+		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T09:59:59Z")).isTrue();
+		assertThat(revokes(USER, OTHER_SESSION, "k1", "2026-01-15T10:00:01Z")).isFalse();
+		assertThat(revokes(OTHER_USER, SESSION, "k1", "2026-01-15T09:59:59Z")).isFalse();
+	}
+
+	@Test
+	void revokesWhenTokenIssuedInSameSecondAsUserNotBeforeThenRevoked() {
+		// AT is 10:00:00.400; a token minted at 10:00:00.300 carries iat 10:00:00
+		this.list.apply(event(RevocationEvent.USER, USER));
+		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T10:00:00Z")).isTrue();
+	}
+
+	@Test
+	void revokesWhenUserNotBeforeOnWholeSecondThenThatSecondStillRevoked() {
+		long at = Instant.parse("2026-01-15T10:00:00Z").toEpochMilli();
+		this.list.apply(new RevocationEvent(1, RevocationEvent.USER, USER, at, UNTIL));
+		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T10:00:00Z")).isTrue();
+		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T10:00:01Z")).isFalse();
+	}
+
+	@Test
+	void applyWhenUserRevokedTwiceThenLaterNotBeforeWins() {
+		this.list.apply(new RevocationEvent(1, RevocationEvent.USER, USER, AT + 60_000, UNTIL + 60_000));
+		this.list.apply(event(RevocationEvent.USER, USER));
+		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T10:00:30Z")).isTrue();
+		this.list.forgetExpired(UNTIL + GRACE + 1);
+		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T10:00:30Z")).as("kept until the later until").isTrue();
+	}
+
+	@Test
+	void revokesWhenKeyWithdrawnThenEveryTokenItSigned() {
+		this.list.apply(event(RevocationEvent.KEY, "k1"));
+		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T10:05:00Z")).isTrue();
+		assertThat(revokes(OTHER_USER, OTHER_SESSION, "k1", "2026-01-15T09:00:00Z")).isTrue();
+		assertThat(revokes(USER, SESSION, "k2", "2026-01-15T09:59:00Z")).isFalse();
+	}
+
+	@Test
+	void forgetExpiredWhenUntilAndGracePassedThenEntriesForgotten() {
+		this.list.apply(event(RevocationEvent.SESSION, SESSION));
+		this.list.apply(event(RevocationEvent.USER, USER));
+		this.list.apply(event(RevocationEvent.KEY, "k1"));
+		assertThat(this.list.forgetExpired(UNTIL + GRACE)).as("kept through the clock skew").isZero();
+		assertThat(this.list.size()).isEqualTo(3);
+		assertThat(this.list.forgetExpired(UNTIL + GRACE + 1)).isEqualTo(3);
+		assertThat(this.list.size()).isZero();
+		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T09:59:00Z")).isFalse();
+	}
+
+	@Test
+	void forgetExpiredWhenSomeStillMatterThenOnlyExpiredForgotten() {
+		this.list.apply(event(RevocationEvent.SESSION, SESSION));
+		this.list.apply(new RevocationEvent(2, RevocationEvent.SESSION, OTHER_SESSION, AT, UNTIL + 60_000));
+		assertThat(this.list.forgetExpired(UNTIL + GRACE + 1)).isEqualTo(1);
+		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T09:59:00Z")).isFalse();
+		assertThat(revokes(USER, OTHER_SESSION, "k1", "2026-01-15T09:59:00Z")).isTrue();
+	}
+
+}
