@@ -20,7 +20,7 @@ import org.springframework.web.server.ServerWebExchange;
  * A request carrying neither is rejected, so non-browser clients must send {@code Origin}.
  * Safe methods pass untouched.
  */
-public class CsrfFilter implements GlobalFilter, Ordered {
+class CsrfFilter implements GlobalFilter, Ordered {
 
 	/** Before the access check: a forged request is refused whatever cookie it carries. */
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;

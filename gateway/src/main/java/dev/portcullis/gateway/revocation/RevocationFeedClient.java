@@ -38,7 +38,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  * a second of the auth service coming back. Meanwhile the gateway keeps enforcing what it
  * knows; staleness is logged once and reported by {@link RevocationFeedHealthIndicator}.
  */
-public class RevocationFeedClient implements SmartLifecycle {
+class RevocationFeedClient implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RevocationFeedClient.class);
 

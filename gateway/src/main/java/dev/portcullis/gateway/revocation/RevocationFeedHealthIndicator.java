@@ -11,7 +11,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * unreachable the gateway keeps serving with the revocations it holds, so staleness is made
  * visible here and in the logs, never turned into an unready gateway.
  */
-public class RevocationFeedHealthIndicator implements HealthIndicator {
+class RevocationFeedHealthIndicator implements HealthIndicator {
 
 	private final RevocationFeedClient feed;
 

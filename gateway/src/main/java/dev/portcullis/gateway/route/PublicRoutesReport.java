@@ -14,7 +14,7 @@ import org.springframework.context.event.EventListener;
  * Logs, at start-up, every configured route and path that needs no access token, so an
  * accidental {@code public: true} shows up in the first screen of logs.
  */
-public class PublicRoutesReport {
+class PublicRoutesReport {
 
 	private static final Log logger = LogFactory.getLog(PublicRoutesReport.class);
 

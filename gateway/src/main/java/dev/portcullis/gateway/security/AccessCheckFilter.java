@@ -30,7 +30,7 @@ import org.springframework.web.server.ServerWebExchange;
  * token verified before its session ended is refused from the moment the feed says so. It is
  * an in-memory lookup: no I/O on the request path.
  */
-public class AccessCheckFilter implements GlobalFilter, Ordered {
+class AccessCheckFilter implements GlobalFilter, Ordered {
 
 	/** After the CSRF check, before anything that routes. */
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 20;

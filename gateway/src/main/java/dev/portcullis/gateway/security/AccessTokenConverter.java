@@ -11,7 +11,7 @@ import org.springframework.web.server.ServerWebExchange;
  * Extracts the access token from its cookie: empty when there is none, an error when the
  * request is ambiguous (the cookie sent twice, as a planted cookie would be).
  */
-public final class AccessTokenConverter {
+final class AccessTokenConverter {
 
 	private final String cookieName;
 

@@ -29,7 +29,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <p>On-demand fetches are single-flight and rate-limited. A failed fetch keeps the keys
  * already held, so an auth-service outage does not break logged-in traffic.
  */
-public class JwksKeyStore implements SigningKeySource, SmartLifecycle {
+class JwksKeyStore implements SigningKeySource, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(JwksKeyStore.class);
 

@@ -8,7 +8,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * until the first JWKS fetch has succeeded. A later auth-service outage keeps it UP, because
  * the keys held keep working; it is reported as a detail.
  */
-public class SigningKeysHealthIndicator implements HealthIndicator {
+class SigningKeysHealthIndicator implements HealthIndicator {
 
 	private final SigningKeySource keys;
 

@@ -25,7 +25,7 @@ import org.springframework.web.server.WebFilterChain;
  * headers an upstream sends. Requests from other origins pass without CORS headers: the
  * browser then withholds the response, and the CSRF check guards unsafe methods.
  */
-public class CorsFilter implements WebFilter, Ordered {
+class CorsFilter implements WebFilter, Ordered {
 
 	private final Set<String> allowedOrigins;
 

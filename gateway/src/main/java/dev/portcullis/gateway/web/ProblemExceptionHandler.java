@@ -34,7 +34,7 @@ import org.springframework.web.server.WebExceptionHandler;
  * connection with 500. Anything else is left to Boot.
  */
 @Component
-public class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
+class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {

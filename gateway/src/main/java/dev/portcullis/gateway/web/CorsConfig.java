@@ -1,6 +1,6 @@
-package dev.portcullis.gateway.config;
+package dev.portcullis.gateway.web;
 
-import dev.portcullis.gateway.web.CorsFilter;
+import dev.portcullis.gateway.config.GatewayProperties;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

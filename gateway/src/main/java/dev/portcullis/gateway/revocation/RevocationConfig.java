@@ -1,10 +1,9 @@
-package dev.portcullis.gateway.config;
+package dev.portcullis.gateway.revocation;
 
 import java.time.Clock;
 
-import dev.portcullis.gateway.revocation.RevocationFeedClient;
-import dev.portcullis.gateway.revocation.RevocationFeedHealthIndicator;
-import dev.portcullis.gateway.revocation.RevocationList;
+import dev.portcullis.gateway.config.FeedSecretProperties;
+import dev.portcullis.gateway.config.GatewayProperties;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

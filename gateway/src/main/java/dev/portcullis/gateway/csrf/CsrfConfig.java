@@ -1,6 +1,6 @@
-package dev.portcullis.gateway.config;
+package dev.portcullis.gateway.csrf;
 
-import dev.portcullis.gateway.csrf.CsrfFilter;
+import dev.portcullis.gateway.config.GatewayProperties;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;

@@ -1,7 +1,6 @@
-package dev.portcullis.gateway.config;
+package dev.portcullis.gateway.route;
 
-import dev.portcullis.gateway.route.PublicRoutesReport;
-import dev.portcullis.gateway.route.RoutePolicy;
+import dev.portcullis.gateway.config.GatewayProperties;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,4 +1,4 @@
-package dev.portcullis.gateway.config;
+package dev.portcullis.gateway.security;
 
 import java.time.Clock;
 import java.util.List;
@@ -6,13 +6,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.portcullis.gateway.config.GatewayProperties;
 import dev.portcullis.gateway.revocation.RevocationList;
 import dev.portcullis.gateway.route.RoutePolicy;
-import dev.portcullis.gateway.security.AccessCheckFilter;
-import dev.portcullis.gateway.security.AccessTokenConverter;
-import dev.portcullis.gateway.security.AccessTokenVerifier;
-import dev.portcullis.gateway.security.JwksKeyStore;
-import dev.portcullis.gateway.security.SigningKeysHealthIndicator;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
