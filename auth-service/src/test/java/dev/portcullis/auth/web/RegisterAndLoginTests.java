@@ -55,6 +55,13 @@ class RegisterAndLoginTests {
 	}
 
 	@Test
+	void registerWhenRejectedThenProblemNamesTheRequestPathAsInstance() {
+		this.auth.register(uniqueEmail(), "short")
+			.expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.instance").isEqualTo("/auth/register");
+	}
+
+	@Test
 	void registerWhenPasswordTooShortOrCommonThenWeakPassword() {
 		problem(this.auth.register(uniqueEmail(), "short"), 400, "weak_password");
 		problem(this.auth.register(uniqueEmail(), "x".repeat(129)), 400, "weak_password");
