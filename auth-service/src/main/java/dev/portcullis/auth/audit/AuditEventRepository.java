@@ -1,0 +1,36 @@
+package dev.portcullis.auth.audit;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.portcullis.auth.support.Times;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+
+/** Audit events at rest. */
+@Repository
+class AuditEventRepository {
+
+	private final DatabaseClient db;
+
+	AuditEventRepository(DatabaseClient db) {
+		this.db = db;
+	}
+
+	/** Stores one event; the user, session and client address may each be null. */
+	Mono<Void> insert(AuditEvent type, Instant at, UUID userId, UUID sessionId, String clientIp) {
+		return this.db
+			.sql("INSERT INTO audit_events (occurred_at, type, user_id, session_id, client_ip) "
+					+ "VALUES (:at, :type, :user, :session, :ip)")
+			.bind("at", Times.db(at))
+			.bind("type", type.value())
+			.bind("user", Parameter.fromOrEmpty(userId, UUID.class))
+			.bind("session", Parameter.fromOrEmpty(sessionId, UUID.class))
+			.bind("ip", Parameter.fromOrEmpty(clientIp, String.class))
+			.then();
+	}
+
+}
