@@ -3,6 +3,7 @@ package dev.portcullis.auth.audit;
 import java.time.Instant;
 import java.util.UUID;
 
+import dev.portcullis.auth.support.Batches;
 import dev.portcullis.auth.support.Times;
 import reactor.core.publisher.Mono;
 
@@ -31,6 +32,17 @@ class AuditEventRepository {
 			.bind("session", Parameter.fromOrEmpty(sessionId, UUID.class))
 			.bind("ip", Parameter.fromOrEmpty(clientIp, String.class))
 			.then();
+	}
+
+	/** Deletes, {@code batchSize} rows at a time, every event that occurred before {@code cutoff}. */
+	Mono<Long> deleteOccurredBefore(Instant cutoff, int batchSize) {
+		return Batches.repeat(batchSize, () -> this.db
+			.sql("DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE occurred_at < :cutoff "
+					+ "LIMIT :batch)")
+			.bind("cutoff", Times.db(cutoff))
+			.bind("batch", batchSize)
+			.fetch()
+			.rowsUpdated());
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.portcullis.auth.audit;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -27,6 +28,11 @@ public class AuditLog {
 	public Mono<Void> record(AuditEvent type, UUID userId, UUID sessionId, String clientIp) {
 		return this.events.insert(type, this.clock.instant(), userId, sessionId, clientIp)
 			.doOnSuccess((done) -> logger.warn("audit {} user={} session={} ip={}", type.value(), userId, sessionId, clientIp));
+	}
+
+	/** Deletes events that occurred before {@code cutoff}, {@code batchSize} rows per statement; emits how many. */
+	public Mono<Long> purge(Instant cutoff, int batchSize) {
+		return this.events.deleteOccurredBefore(cutoff, batchSize);
 	}
 
 }

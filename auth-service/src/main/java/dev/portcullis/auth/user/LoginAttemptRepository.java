@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 
+import dev.portcullis.auth.support.Batches;
 import dev.portcullis.auth.support.Times;
 import reactor.core.publisher.Mono;
 
@@ -70,6 +71,17 @@ class LoginAttemptRepository {
 
 	Mono<Void> delete(String email) {
 		return this.db.sql("DELETE FROM login_attempts WHERE email = :email").bind("email", email).then();
+	}
+
+	/** Deletes, {@code batchSize} rows at a time, every row whose last failure is before {@code cutoff}. */
+	Mono<Long> deleteLastFailureBefore(Instant cutoff, int batchSize) {
+		return Batches.repeat(batchSize, () -> this.db
+			.sql("DELETE FROM login_attempts WHERE email IN (SELECT email FROM login_attempts WHERE last_failure_at < "
+					+ ":cutoff LIMIT :batch)")
+			.bind("cutoff", Times.db(cutoff))
+			.bind("batch", batchSize)
+			.fetch()
+			.rowsUpdated());
 	}
 
 }

@@ -51,6 +51,14 @@ class LoginThrottle {
 		return this.attempts.delete(email);
 	}
 
+	/**
+	 * Forgets addresses whose last failure is older than the longest block plus
+	 * {@link #FORGET_AFTER}: their block is over and their run would start again anyway.
+	 */
+	Mono<Long> purge(Instant now, int batchSize) {
+		return this.attempts.deleteLastFailureBefore(now.minus(this.settings.maxDelay()).minus(FORGET_AFTER), batchSize);
+	}
+
 	Optional<Duration> delayAfter(int failures) {
 		if (failures < this.settings.freeAttempts()) {
 			return Optional.empty();

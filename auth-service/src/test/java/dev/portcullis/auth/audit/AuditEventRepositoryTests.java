@@ -4,10 +4,12 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import dev.portcullis.auth.support.AuthServiceTest;
 import dev.portcullis.auth.support.Times;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -43,6 +45,25 @@ class AuditEventRepositoryTests {
 			.then(stored("user_id = :id", user))
 			.as(StepVerifier::create)
 			.expectNext(Arrays.asList(at, "all_sessions_revoked", user, null, null))
+			.verifyComplete();
+	}
+
+	@Test
+	void deleteOccurredBeforeWhenMoreOldEventsThanABatchThenDeletesThemAllAndKeepsTheRest() {
+		Instant old = Instant.parse("1998-06-01T00:00:00Z");
+		Instant cutoff = Instant.parse("1998-07-01T00:00:00Z");
+		UUID kept = UUID.randomUUID();
+		// drawn up front: SecureRandom may read /dev/urandom, which BlockHound rejects on a database thread
+		List<UUID> gone = Stream.generate(UUID::randomUUID).limit(5).toList();
+		Flux.fromIterable(gone)
+			.concatMap((user) -> this.events.insert(AuditEvent.PASSWORD_CHANGED, old, user, null, null))
+			.then(this.events.insert(AuditEvent.PASSWORD_CHANGED, cutoff, kept, null, null))
+			.then(this.events.deleteOccurredBefore(cutoff, 2))
+			.as(StepVerifier::create)
+			.expectNext(5L)
+			.verifyComplete();
+		stored("user_id = :id", kept).as(StepVerifier::create)
+			.expectNext(Arrays.asList(cutoff, "password_changed", kept, null, null))
 			.verifyComplete();
 	}
 

@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import dev.portcullis.auth.support.AuthServiceTest;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -62,6 +63,21 @@ class LoginAttemptRepositoryTests {
 		this.attempts.findBlockedUntil(email).as(StepVerifier::create).expectNext(Optional.of(until)).verifyComplete();
 		this.attempts.block(email, null).as(StepVerifier::create).verifyComplete();
 		this.attempts.findBlockedUntil(email).as(StepVerifier::create).expectNext(Optional.empty()).verifyComplete();
+	}
+
+	@Test
+	void deleteLastFailureBeforeWhenMoreStaleRowsThanABatchThenDeletesThemAllAndKeepsTheRest() {
+		Instant stale = Instant.parse("1999-06-01T00:00:00Z");
+		Instant cutoff = Instant.parse("1999-07-01T00:00:00Z");
+		String kept = uniqueEmail();
+		Flux.range(0, 5)
+			.concatMap((i) -> this.attempts.insertFirst(uniqueEmail(), stale.plusSeconds(i)))
+			.then(this.attempts.insertFirst(kept, cutoff))
+			.then(this.attempts.deleteLastFailureBefore(cutoff, 2))
+			.as(StepVerifier::create)
+			.expectNext(5L)
+			.verifyComplete();
+		this.attempts.findFailures(kept).as(StepVerifier::create).expectNext(1).verifyComplete();
 	}
 
 	@Test
