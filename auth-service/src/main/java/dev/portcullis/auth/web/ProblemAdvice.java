@@ -82,6 +82,10 @@ class ProblemAdvice {
 		if (status == HttpStatus.NOT_FOUND) {
 			return Problems.of(status, ErrorCode.NOT_FOUND, "No such resource");
 		}
+		if (status == HttpStatus.CONTENT_TOO_LARGE) {
+			// how Spring reports a body over the codecs' in-memory limit (a DataBufferLimitException)
+			return Problems.tooLarge();
+		}
 		if (ex instanceof NotAcceptableStatusException) {
 			return Problems.of(HttpStatus.NOT_ACCEPTABLE, ErrorCode.INVALID_REQUEST, "Accept application/json");
 		}
