@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
+import dev.portcullis.auth.support.Batches;
 import dev.portcullis.auth.support.Times;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
@@ -139,6 +140,34 @@ class SessionRepository {
 			.map((row) -> row.get("n", Long.class))
 			.one()
 			.map((count) -> count > 0);
+	}
+
+	/**
+	 * Erases, {@code batchSize} rows at a time, the sealed successor of every token consumed
+	 * before {@code cutoff}; the token itself stays, so a replay is still recognised.
+	 */
+	Mono<Long> clearSealedSuccessors(Instant cutoff, int batchSize) {
+		return Batches.repeat(batchSize, () -> this.db
+			.sql("UPDATE refresh_tokens SET successor_sealed = NULL WHERE token_hash IN (SELECT token_hash FROM "
+					+ "refresh_tokens WHERE successor_sealed IS NOT NULL AND consumed_at < :cutoff LIMIT :batch)")
+			.bind("cutoff", Times.db(cutoff))
+			.bind("batch", batchSize)
+			.fetch()
+			.rowsUpdated());
+	}
+
+	/**
+	 * Deletes, {@code batchSize} rows at a time, every session that expired or was revoked before
+	 * {@code cutoff}; its refresh tokens go with it (ON DELETE CASCADE).
+	 */
+	Mono<Long> deleteEndedBefore(Instant cutoff, int batchSize) {
+		return Batches.repeat(batchSize, () -> this.db
+			.sql("DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < :cutoff "
+					+ "OR revoked_at < :cutoff LIMIT :batch)")
+			.bind("cutoff", Times.db(cutoff))
+			.bind("batch", batchSize)
+			.fetch()
+			.rowsUpdated());
 	}
 
 	private static TokenState tokenState(Readable row) {

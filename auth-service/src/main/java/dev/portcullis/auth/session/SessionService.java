@@ -179,6 +179,18 @@ public class SessionService {
 		return new AuthException(ErrorCode.INVALID_REFRESH, "The session is over; log in again");
 	}
 
+	/**
+	 * Erases sealed successors once the grace window has passed (nothing can ask for them any
+	 * more), then deletes sessions that ended before {@code endedBefore} with their tokens,
+	 * {@code batchSize} rows per statement. Emits how many rows were touched.
+	 */
+	public Mono<Long> purge(Instant now, Instant endedBefore, int batchSize) {
+		return Flux
+			.concat(this.sessions.clearSealedSuccessors(now.minus(this.properties.refreshGrace()), batchSize),
+					this.sessions.deleteEndedBefore(endedBefore, batchSize))
+			.reduce(0L, Long::sum);
+	}
+
 	/** The outcome of a rotation inside its transaction; no state means rejected. */
 	private record Rotation(TokenState state, String successor) {
 

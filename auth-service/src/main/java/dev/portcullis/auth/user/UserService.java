@@ -97,6 +97,11 @@ public class UserService {
 		return this.users.findById(id);
 	}
 
+	/** Deletes stale failed-login counters, {@code batchSize} rows per statement; emits how many. */
+	public Mono<Long> purgeLoginAttempts(Instant now, int batchSize) {
+		return this.throttle.purge(now, batchSize);
+	}
+
 	private Mono<User> succeeded(User user, String password, PasswordHasher.Verification verification, Instant now) {
 		Mono<User> current = (verification == PasswordHasher.Verification.MATCHED_NEEDS_REHASH)
 				? this.hasher.hash(password).flatMap((hash) -> this.users.updatePasswordHash(user.id(), hash, now)).thenReturn(user)

@@ -33,7 +33,7 @@ class Authenticator {
 		String token = this.cookies.accessToken(exchange.getRequest().getCookies());
 		return this.verifier.verify(token)
 			.filterWhen((claims) -> this.sessions.isActive(claims.sessionId()))
-			.switchIfEmpty(Mono.error(() -> new AuthException(ErrorCode.TOKEN_INVALID, "The session has ended")));
+			.switchIfEmpty(Mono.error(() -> new AuthException(ErrorCode.SESSION_REVOKED, "The session has ended")));
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.portcullis.auth.web;
 
-import java.net.URI;
 import java.util.concurrent.TimeoutException;
 
 import dev.portcullis.auth.AuthException;
@@ -15,7 +14,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -30,8 +28,10 @@ import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 /**
- * The one place that turns failures into RFC 9457 {@code application/problem+json} with a stable
- * {@code code}: client errors are 4xx, a database that does not answer is 503, never 401.
+ * Decides what a failure raised in a handler is, and answers it through {@link Problems} as RFC
+ * 9457 {@code application/problem+json} with a stable {@code code}: client errors are 4xx, a
+ * database that does not answer is 503, never 401. Failures raised in filters never get here;
+ * {@link ProblemExceptionHandler} answers those through the same {@link Problems}.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -47,55 +47,50 @@ class ProblemAdvice {
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> authFailure(AuthException ex, ServerWebExchange exchange) {
-		ErrorCode code = ex.code();
-		if (code == ErrorCode.INVALID_REFRESH) {
+		if (ex.code() == ErrorCode.INVALID_REFRESH) {
 			this.cookies.clear(exchange.getResponse());
 		}
-		ResponseEntity.BodyBuilder response = ResponseEntity.status(status(code));
-		if (ex.retryAfter() != null) {
-			response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfter().toSeconds()));
-		}
-		if (code == ErrorCode.TOKEN_MISSING || code == ErrorCode.TOKEN_EXPIRED || code == ErrorCode.TOKEN_INVALID) {
-			response.header(HttpHeaders.WWW_AUTHENTICATE,
-					"Bearer error=\"invalid_token\", error_description=\"" + ex.getMessage() + "\"");
-		}
-		return response.body(problem(status(code), code, ex.getMessage(), exchange));
+		return Problems.of(ex);
 	}
 
 	@ExceptionHandler({ DataBufferLimitException.class })
-	ResponseEntity<ProblemDetail> tooLarge(Exception ex, ServerWebExchange exchange) {
-		return respond(HttpStatus.CONTENT_TOO_LARGE, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large", exchange);
+	ResponseEntity<ProblemDetail> tooLarge() {
+		return Problems.tooLarge();
 	}
 
 	@ExceptionHandler
-	ResponseEntity<ProblemDetail> badInput(ServerWebInputException ex, ServerWebExchange exchange) {
+	ResponseEntity<ProblemDetail> badInput(ServerWebInputException ex) {
 		if (causedBy(ex, DataBufferLimitException.class)) {
-			return tooLarge(ex, exchange);
+			return Problems.tooLarge();
 		}
-		return respond(HttpStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST, "The request body is missing or malformed", exchange);
+		return Problems.of(HttpStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST, "The request body is missing or malformed");
 	}
 
 	@ExceptionHandler
-	ResponseEntity<ProblemDetail> unsupportedMediaType(UnsupportedMediaTypeStatusException ex, ServerWebExchange exchange) {
-		return respond(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send application/json", exchange);
+	ResponseEntity<ProblemDetail> unsupportedMediaType(UnsupportedMediaTypeStatusException ex) {
+		return Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send application/json");
 	}
 
 	@ExceptionHandler
-	ResponseEntity<ProblemDetail> methodNotAllowed(MethodNotAllowedException ex, ServerWebExchange exchange) {
-		return respond(HttpStatus.METHOD_NOT_ALLOWED, ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed here", exchange);
+	ResponseEntity<ProblemDetail> methodNotAllowed(MethodNotAllowedException ex) {
+		return Problems.of(HttpStatus.METHOD_NOT_ALLOWED, ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed here");
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> otherStatus(ResponseStatusException ex, ServerWebExchange exchange) {
 		HttpStatus status = HttpStatus.resolve(ex.getStatusCode().value());
 		if (status == HttpStatus.NOT_FOUND) {
-			return respond(status, ErrorCode.NOT_FOUND, "No such resource", exchange);
+			return Problems.of(status, ErrorCode.NOT_FOUND, "No such resource");
+		}
+		if (status == HttpStatus.CONTENT_TOO_LARGE) {
+			// how Spring reports a body over the codecs' in-memory limit (a DataBufferLimitException)
+			return Problems.tooLarge();
 		}
 		if (ex instanceof NotAcceptableStatusException) {
-			return respond(HttpStatus.NOT_ACCEPTABLE, ErrorCode.INVALID_REQUEST, "Accept application/json", exchange);
+			return Problems.of(HttpStatus.NOT_ACCEPTABLE, ErrorCode.INVALID_REQUEST, "Accept application/json");
 		}
 		if (status != null && status.is4xxClientError()) {
-			return respond(status, ErrorCode.INVALID_REQUEST, ex.getReason(), exchange);
+			return Problems.of(status, ErrorCode.INVALID_REQUEST, ex.getReason());
 		}
 		return unexpected(ex, exchange);
 	}
@@ -103,51 +98,19 @@ class ProblemAdvice {
 	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
 			CannotCreateTransactionException.class, R2dbcNonTransientResourceException.class,
 			R2dbcTransientResourceException.class, TimeoutException.class })
-	ResponseEntity<ProblemDetail> unavailable(Exception ex, ServerWebExchange exchange) {
+	ResponseEntity<ProblemDetail> unavailable(Exception ex) {
 		logger.warn("Database unavailable: {}", ex.toString());
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, "2")
-			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE,
-					"The service is temporarily unavailable; try again shortly", exchange));
+		return Problems.unavailable();
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> unexpected(Exception ex, ServerWebExchange exchange) {
 		if (causedBy(ex, DataAccessResourceFailureException.class) || causedBy(ex, R2dbcNonTransientResourceException.class)
 				|| causedBy(ex, java.net.ConnectException.class)) {
-			return unavailable(ex, exchange);
+			return unavailable(ex);
 		}
 		logger.error("Unexpected failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
-		return respond(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, "Something went wrong on our side", exchange);
-	}
-
-	static HttpStatus status(ErrorCode code) {
-		return switch (code) {
-			case INVALID_REQUEST, WEAK_PASSWORD -> HttpStatus.BAD_REQUEST;
-			case EMAIL_TAKEN -> HttpStatus.CONFLICT;
-			case INVALID_CREDENTIALS, INVALID_REFRESH, TOKEN_MISSING, TOKEN_EXPIRED, TOKEN_INVALID, SESSION_REVOKED ->
-				HttpStatus.UNAUTHORIZED;
-			case SESSION_NOT_FOUND, NOT_FOUND -> HttpStatus.NOT_FOUND;
-			case METHOD_NOT_ALLOWED -> HttpStatus.METHOD_NOT_ALLOWED;
-			case UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
-			case PAYLOAD_TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
-			case TOO_MANY_ATTEMPTS, BUSY -> HttpStatus.TOO_MANY_REQUESTS;
-			case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
-			case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
-		};
-	}
-
-	private ResponseEntity<ProblemDetail> respond(HttpStatus status, ErrorCode code, String detail,
-			ServerWebExchange exchange) {
-		return ResponseEntity.status(status).body(problem(status, code, detail, exchange));
-	}
-
-	private static ProblemDetail problem(HttpStatus status, ErrorCode code, String detail, ServerWebExchange exchange) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create("https://portcullis.dev/problems/" + code.value()));
-		problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
-		problem.setProperty("code", code.value());
-		return problem;
+		return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, "Something went wrong on our side");
 	}
 
 	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {

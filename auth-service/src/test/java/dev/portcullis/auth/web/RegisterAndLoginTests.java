@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.json.JsonCompareMode;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -54,6 +55,13 @@ class RegisterAndLoginTests {
 	}
 
 	@Test
+	void registerWhenRejectedThenProblemNamesTheRequestPathAsInstance() {
+		this.auth.register(uniqueEmail(), "short")
+			.expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.instance").isEqualTo("/auth/register");
+	}
+
+	@Test
 	void registerWhenPasswordTooShortOrCommonThenWeakPassword() {
 		problem(this.auth.register(uniqueEmail(), "short"), 400, "weak_password");
 		problem(this.auth.register(uniqueEmail(), "x".repeat(129)), 400, "weak_password");
@@ -83,6 +91,19 @@ class RegisterAndLoginTests {
 		String huge = "{\"email\":\"" + "a".repeat(1024 * 1024) + "@example.org\",\"password\":\"" + PASSWORD + "\"}";
 		problem(this.client.post().uri("/auth/register").contentType(MediaType.APPLICATION_JSON).bodyValue(huge).exchange(),
 				413, "payload_too_large");
+	}
+
+	@Test
+	void registerWhenAnnouncedLengthTooLargeThenPayloadTooLargeAndConnectionClosed() {
+		String body = "{\"email\":\"" + "a".repeat(17 * 1024) + "@example.org\",\"password\":\"" + PASSWORD + "\"}";
+		this.client.post().uri("/auth/register").contentType(MediaType.APPLICATION_JSON).contentLength(body.length())
+			.bodyValue(body).exchange()
+			.expectStatus().isEqualTo(413)
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader().valueEquals("Connection", "close")
+			.expectBody().json("{\"type\":\"https://portcullis.dev/problems/payload_too_large\",\"title\":\"Content Too Large\","
+					+ "\"status\":413,\"detail\":\"The request body is too large\",\"code\":\"payload_too_large\"}",
+					JsonCompareMode.STRICT);
 	}
 
 	@Test

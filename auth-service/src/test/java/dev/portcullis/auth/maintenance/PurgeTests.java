@@ -1,4 +1,4 @@
-package dev.portcullis.auth.session;
+package dev.portcullis.auth.maintenance;
 
 import java.time.Duration;
 
@@ -7,6 +7,7 @@ import dev.portcullis.auth.support.AuthClient.Tokens;
 import dev.portcullis.auth.support.AuthServiceTest;
 import dev.portcullis.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -48,6 +49,29 @@ class PurgeTests {
 			.isZero();
 		assertThat(count("SELECT COUNT(*) AS n FROM refresh_tokens rt LEFT JOIN sessions s ON s.id = rt.session_id "
 				+ "WHERE s.id IS NULL AND rt.created_at < :t", this.clock.instant())).isZero();
+		assertThat(count("SELECT COUNT(*) AS n FROM audit_events WHERE occurred_at < :t",
+				this.clock.instant().minus(Duration.ofDays(90)))).isZero();
+	}
+
+	@Test
+	void runWhenLoginCountersStaleThenForgetsThemAndKeepsRecentOnes() {
+		AuthClient auth = new AuthClient(this.client);
+		String stale = AuthClient.uniqueEmail();
+		String recent = AuthClient.uniqueEmail();
+		auth.login(stale, "not the password at all").expectStatus().isUnauthorized();
+		// past the longest block (15m) and the day after which a run of failures is forgotten
+		this.clock.advance(Duration.ofDays(1).plus(Duration.ofMinutes(16)));
+		auth.login(recent, "not the password at all").expectStatus().isUnauthorized();
+
+		this.purge.run().as(StepVerifier::create).expectNextMatches((rows) -> rows >= 1).verifyComplete();
+
+		assertThat(loginAttempts(stale)).isZero();
+		assertThat(loginAttempts(recent)).isOne();
+	}
+
+	private long loginAttempts(String email) {
+		return this.db.sql("SELECT COUNT(*) AS n FROM login_attempts WHERE email = :email").bind("email", email)
+			.map((row) -> row.get("n", Long.class)).one().block(Duration.ofSeconds(10));
 	}
 
 	private long count(String sql, java.time.Instant at) {

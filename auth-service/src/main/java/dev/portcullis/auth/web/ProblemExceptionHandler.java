@@ -1,0 +1,67 @@
+package dev.portcullis.auth.web;
+
+import java.util.List;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.HttpMessageWriter;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.result.view.ViewResolver;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+
+/**
+ * Answers failures raised in web filters, which run before any handler and so never reach
+ * {@link ProblemAdvice}, through the same {@link Problems} and the same JSON encoder as every
+ * other error answer. Runs ahead of Spring Boot's error handler (order -1); anything it does not
+ * know is left to that.
+ */
+@Component
+class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
+
+	private final ServerResponse.Context context;
+
+	ProblemExceptionHandler(ServerCodecConfigurer codecs) {
+		this.context = new Writers(codecs.getWriters());
+	}
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+		if (!(ex instanceof BodyTooLargeException) || exchange.getResponse().isCommitted()) {
+			return Mono.error(ex);
+		}
+		// The body was never read, so the connection cannot carry another request.
+		exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+		return write(exchange, Problems.tooLarge());
+	}
+
+	@Override
+	public int getOrder() {
+		return -2;
+	}
+
+	private Mono<Void> write(ServerWebExchange exchange, ResponseEntity<ProblemDetail> answer) {
+		return ServerResponse.status(answer.getStatusCode())
+			.headers((headers) -> headers.addAll(answer.getHeaders()))
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyValue(answer.getBody())
+			.flatMap((response) -> response.writeTo(exchange, this.context));
+	}
+
+	private record Writers(List<HttpMessageWriter<?>> messageWriters) implements ServerResponse.Context {
+
+		@Override
+		public List<ViewResolver> viewResolvers() {
+			return List.of();
+		}
+
+	}
+
+}
