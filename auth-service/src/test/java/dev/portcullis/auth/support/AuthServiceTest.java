@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Import;
 		properties = { "portcullis.auth.master-secret=test-master-secret-of-at-least-32-characters",
 				"portcullis.auth.scheduling.enabled=false", "portcullis.auth.refresh-grace=10s",
 				"management.server.port=0" })
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // Argon2 on a loaded 2-core machine can take seconds per call
 @Import(TestClockConfiguration.class)
 public @interface AuthServiceTest {
 
