@@ -34,7 +34,7 @@ public class KeyRing {
 	private static final Logger logger = LoggerFactory.getLogger(KeyRing.class);
 
 	/** Margin on top of the access-token lifetime for clocks that disagree. */
-	static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
+	public static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
 
 	private final SigningKeyRepository repository;
 

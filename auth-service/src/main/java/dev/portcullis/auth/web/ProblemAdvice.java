@@ -59,6 +59,9 @@ class ProblemAdvice {
 			response.header(HttpHeaders.WWW_AUTHENTICATE,
 					"Bearer error=\"invalid_token\", error_description=\"" + ex.getMessage() + "\"");
 		}
+		if (code == ErrorCode.FEED_UNAUTHORIZED) {
+			response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"revocation-feed\"");
+		}
 		return response.body(problem(status(code), code, ex.getMessage(), exchange));
 	}
 
@@ -125,7 +128,8 @@ class ProblemAdvice {
 		return switch (code) {
 			case INVALID_REQUEST, WEAK_PASSWORD -> HttpStatus.BAD_REQUEST;
 			case EMAIL_TAKEN -> HttpStatus.CONFLICT;
-			case INVALID_CREDENTIALS, INVALID_REFRESH, TOKEN_MISSING, TOKEN_EXPIRED, TOKEN_INVALID -> HttpStatus.UNAUTHORIZED;
+			case INVALID_CREDENTIALS, INVALID_REFRESH, TOKEN_MISSING, TOKEN_EXPIRED, TOKEN_INVALID, FEED_UNAUTHORIZED ->
+				HttpStatus.UNAUTHORIZED;
 			case SESSION_NOT_FOUND, NOT_FOUND -> HttpStatus.NOT_FOUND;
 			case METHOD_NOT_ALLOWED -> HttpStatus.METHOD_NOT_ALLOWED;
 			case UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;

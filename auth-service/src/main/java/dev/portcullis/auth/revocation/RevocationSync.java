@@ -1,0 +1,102 @@
+package dev.portcullis.auth.revocation;
+
+import java.time.Clock;
+import java.util.List;
+
+import dev.portcullis.contract.revocation.RevocationEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the {@link RevocationLog} in step with the table: loads it at start, then reads what
+ * is newer every poll interval and whenever a wake-up signal arrives, one read at a time.
+ */
+@Component
+class RevocationSync implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(RevocationSync.class);
+
+	static final int BATCH = 1000;
+
+	private final RevocationRepository repository;
+
+	private final RevocationLog log;
+
+	private final RevocationWakeups wakeups;
+
+	private final RevocationProperties properties;
+
+	private final Clock clock;
+
+	private volatile Disposable loop;
+
+	RevocationSync(RevocationRepository repository, RevocationLog log, RevocationWakeups wakeups,
+			RevocationProperties properties, Clock clock) {
+		this.repository = repository;
+		this.log = log;
+		this.wakeups = wakeups;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.loop == null) {
+			this.loop = Flux.merge(Flux.interval(java.time.Duration.ZERO, this.properties.pollInterval()), this.wakeups.signals())
+				.onBackpressureLatest()
+				.concatMap((signal) -> sync().onErrorResume((ex) -> {
+					// The next tick retries; the feed keeps serving what it holds meanwhile.
+					logger.warn("Could not read revocation events: {}", ex.toString());
+					return Mono.empty();
+				}), 1)
+				.subscribe();
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (this.loop != null) {
+			this.loop.dispose();
+			this.loop = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.loop != null;
+	}
+
+	/** Loads the log on the first call, then appends what was committed since. */
+	Mono<Void> sync() {
+		if (!this.log.loaded()) {
+			// Read the counter first: every id up to it is committed, so none is skipped later.
+			return this.repository.lastId()
+				.flatMap((counter) -> readAfter(0).doOnNext((events) -> this.log.append(events, counter)))
+				.then(Mono.<Void>fromRunnable(this::evict))
+				.doOnSuccess((done) -> logger.info("Revocation log loaded: {} live events, last id {}", this.log.size(),
+						this.log.lastId()));
+		}
+		return readAfter(this.log.lastId()).doOnNext((events) -> this.log.append(events, this.log.lastId()))
+			.then(Mono.<Void>fromRunnable(this::evict));
+	}
+
+	private Mono<List<RevocationEvent>> readAfter(long afterId) {
+		return this.repository.findAfter(afterId, BATCH)
+			.collectList()
+			.expand((batch) -> (batch.size() < BATCH) ? Mono.empty()
+					: this.repository.findAfter(batch.get(batch.size() - 1).id(), BATCH).collectList())
+			.flatMapIterable((batch) -> batch)
+			.collectList();
+	}
+
+	private void evict() {
+		this.log.evict(this.clock.millis());
+	}
+
+}
