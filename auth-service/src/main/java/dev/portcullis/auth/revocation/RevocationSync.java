@@ -1,6 +1,7 @@
 package dev.portcullis.auth.revocation;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import dev.portcullis.contract.revocation.RevocationEvent;
@@ -30,6 +31,8 @@ class RevocationSync implements SmartLifecycle {
 
 	private final RevocationWakeups wakeups;
 
+	private final LocalCommits localCommits;
+
 	private final RevocationProperties properties;
 
 	private final Clock clock;
@@ -37,10 +40,11 @@ class RevocationSync implements SmartLifecycle {
 	private volatile Disposable loop;
 
 	RevocationSync(RevocationRepository repository, RevocationLog log, RevocationWakeups wakeups,
-			RevocationProperties properties, Clock clock) {
+			LocalCommits localCommits, RevocationProperties properties, Clock clock) {
 		this.repository = repository;
 		this.log = log;
 		this.wakeups = wakeups;
+		this.localCommits = localCommits;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -48,7 +52,9 @@ class RevocationSync implements SmartLifecycle {
 	@Override
 	public synchronized void start() {
 		if (this.loop == null) {
-			this.loop = Flux.merge(Flux.interval(java.time.Duration.ZERO, this.properties.pollInterval()), this.wakeups.signals())
+			this.loop = Flux
+				.merge(Flux.interval(Duration.ZERO, this.properties.pollInterval()), this.wakeups.signals(),
+						this.localCommits.signals())
 				.onBackpressureLatest()
 				.concatMap((signal) -> sync().onErrorResume((ex) -> {
 					// The next tick retries; the feed keeps serving what it holds meanwhile.

@@ -23,11 +23,15 @@ public class Revocations {
 
 	private final TransactionalOperator transactions;
 
+	private final LocalCommits localCommits;
+
 	private final Duration tokenLifetime;
 
-	Revocations(RevocationRepository repository, TransactionalOperator transactions, AuthProperties properties) {
+	Revocations(RevocationRepository repository, TransactionalOperator transactions, LocalCommits localCommits,
+			AuthProperties properties) {
 		this.repository = repository;
 		this.transactions = transactions;
+		this.localCommits = localCommits;
 		this.tokenLifetime = properties.accessTokenTtl().plus(KeyRing.CLOCK_MARGIN);
 	}
 
@@ -45,7 +49,8 @@ public class Revocations {
 		return this.repository.allocate(count)
 			.flatMap((last) -> Flux.range(0, count)
 				.concatMap((i) -> this.repository.insert(event(last - count + 1 + i, revocations.get(i))))
-				.then(this.repository.notifyListeners(last)))
+				.then(this.repository.notifyListeners(last))
+				.then(this.localCommits.signalAfterCommit()))
 			.as(this.transactions::transactional);
 	}
 

@@ -1,6 +1,7 @@
 package dev.portcullis.auth.web;
 
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 import dev.portcullis.auth.AuthException;
@@ -17,6 +18,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -51,7 +53,7 @@ class ProblemAdvice {
 		if (code == ErrorCode.INVALID_REFRESH) {
 			this.cookies.clear(exchange.getResponse());
 		}
-		ResponseEntity.BodyBuilder response = ResponseEntity.status(status(code));
+		ResponseEntity.BodyBuilder response = status(status(code), exchange);
 		if (ex.retryAfter() != null) {
 			response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfter().toSeconds()));
 		}
@@ -108,7 +110,7 @@ class ProblemAdvice {
 			R2dbcTransientResourceException.class, TimeoutException.class })
 	ResponseEntity<ProblemDetail> unavailable(Exception ex, ServerWebExchange exchange) {
 		logger.warn("Database unavailable: {}", ex.toString());
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+		return status(HttpStatus.SERVICE_UNAVAILABLE, exchange)
 			.header(HttpHeaders.RETRY_AFTER, "2")
 			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE,
 					"The service is temporarily unavailable; try again shortly", exchange));
@@ -142,7 +144,20 @@ class ProblemAdvice {
 
 	private ResponseEntity<ProblemDetail> respond(HttpStatus status, ErrorCode code, String detail,
 			ServerWebExchange exchange) {
-		return ResponseEntity.status(status).body(problem(status, code, detail, exchange));
+		return status(status, exchange).body(problem(status, code, detail, exchange));
+	}
+
+	/**
+	 * A client that accepts an event stream (a gateway on the revocation feed) would otherwise
+	 * get the problem as one SSE event; a problem is always problem+json.
+	 */
+	private static ResponseEntity.BodyBuilder status(HttpStatus status, ServerWebExchange exchange) {
+		ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
+		List<MediaType> accepted = exchange.getRequest().getHeaders().getAccept();
+		if (accepted.stream().anyMatch(MediaType.TEXT_EVENT_STREAM::equalsTypeAndSubtype)) {
+			response.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		}
+		return response;
 	}
 
 	private static ProblemDetail problem(HttpStatus status, ErrorCode code, String detail, ServerWebExchange exchange) {
