@@ -11,6 +11,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -37,16 +38,19 @@ class RevocationSync implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final ApplicationEventPublisher events;
+
 	private volatile Disposable loop;
 
 	RevocationSync(RevocationRepository repository, RevocationLog log, RevocationWakeups wakeups,
-			LocalCommits localCommits, RevocationProperties properties, Clock clock) {
+			LocalCommits localCommits, RevocationProperties properties, Clock clock, ApplicationEventPublisher events) {
 		this.repository = repository;
 		this.log = log;
 		this.wakeups = wakeups;
 		this.localCommits = localCommits;
 		this.properties = properties;
 		this.clock = clock;
+		this.events = events;
 	}
 
 	@Override
@@ -89,6 +93,7 @@ class RevocationSync implements SmartLifecycle {
 						this.log.lastId()));
 		}
 		return readAfter(this.log.lastId()).doOnNext((events) -> this.log.append(events, this.log.lastId()))
+			.doOnNext(this::announceKeys)
 			.then(Mono.<Void>fromRunnable(this::evict));
 	}
 
@@ -99,6 +104,12 @@ class RevocationSync implements SmartLifecycle {
 					: this.repository.findAfter(batch.get(batch.size() - 1).id(), BATCH).collectList())
 			.flatMapIterable((batch) -> batch)
 			.collectList();
+	}
+
+	private void announceKeys(List<RevocationEvent> events) {
+		events.stream()
+			.filter((event) -> RevocationEvent.KEY.equals(event.kind()))
+			.forEach((event) -> this.events.publishEvent(new KeyRevoked(event.subject())));
 	}
 
 	private void evict() {
