@@ -33,6 +33,7 @@ nohup "$JAVA" ${BENCH_JAVA_OPTS:-} ${AUTH_JAVA_OPTS:-} -jar "$jar" \
   --server.port=9320 --server.address=127.0.0.1 \
   --management.server.port=9321 --management.server.address=127.0.0.1 \
   --portcullis.auth.master-secret=bench-master-secret-not-for-production-0123456789 \
+  --portcullis.feed-secret=bench-feed-secret-not-for-production-0123456789 \
   --spring.r2dbc.url="r2dbc:postgresql://$PGHOST:$PGPORT/$DB" --spring.r2dbc.username="$PGUSER" \
   --spring.flyway.url="jdbc:postgresql://$PGHOST:$PGPORT/$DB" \
   >"$RUN/auth.log" 2>&1 &

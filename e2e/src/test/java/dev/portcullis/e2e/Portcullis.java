@@ -18,6 +18,9 @@ final class Portcullis implements AutoCloseable {
 
 	static final String MASTER_SECRET = "an-end-to-end-master-secret-of-48-characters!!";
 
+	/** The revocation feed's shared secret (portcullis.feed-secret), for the auth service and the gateway. */
+	static final String FEED_SECRET = "an-end-to-end-feed-secret-of-at-least-32-chars";
+
 	final int gatewayPort = freePort();
 
 	final int authPort = freePort();
@@ -39,7 +42,7 @@ final class Portcullis implements AutoCloseable {
 		try {
 			portcullis.launch("sample-upstream", "--server.port=" + portcullis.upstreamPort);
 			List<String> auth = new ArrayList<>(List.of("--server.port=" + portcullis.authPort, "--management.server.port=0",
-					"--portcullis.auth.master-secret=" + MASTER_SECRET));
+					"--portcullis.auth.master-secret=" + MASTER_SECRET, "--portcullis.feed-secret=" + FEED_SECRET));
 			auth.addAll(authArgs);
 			portcullis.launch("auth-service", auth.toArray(String[]::new));
 			portcullis.awaitHttp(portcullis.authPort, "/.well-known/jwks.json");
