@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.portcullis.contract.revocation.RevocationEvent;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -20,6 +21,8 @@ class RevocationLog {
 	private final AtomicLong lastId = new AtomicLong(-1);
 
 	private final Sinks.Many<Long> grew = Sinks.many().multicast().directBestEffort();
+
+	private final Sinks.One<Boolean> closed = Sinks.one();
 
 	/** Whether the log has been loaded from the database; until then it cannot answer. */
 	boolean loaded() {
@@ -62,6 +65,16 @@ class RevocationLog {
 	/** A signal every time the log grows; it carries the new {@code lastId}. Hot, never replays. */
 	Flux<Long> growth() {
 		return this.grew.asFlux();
+	}
+
+	/** Ends every open stream: the replica is stopping, and gateways should reconnect elsewhere. */
+	void close() {
+		this.closed.tryEmitValue(true);
+	}
+
+	/** Emits once when the log is closed; immediately for a subscriber that comes later. */
+	Mono<Boolean> closing() {
+		return this.closed.asMono();
 	}
 
 	int size() {

@@ -44,7 +44,9 @@ class RevocationStream {
 			Flux<Boolean> wakeups = Flux.merge(this.log.growth().map((last) -> false), Mono.just(false),
 					Flux.interval(this.properties.heartbeatInterval(), this.properties.heartbeatInterval()).map((n) -> true));
 			return wakeups.onBackpressureLatest()
-				.concatMap((heartbeat) -> Flux.fromIterable(next(cursor, heartbeat)));
+				.concatMap((heartbeat) -> Flux.fromIterable(next(cursor, heartbeat)))
+				// An endless stream would hold graceful shutdown for its whole timeout.
+				.takeUntilOther(this.log.closing());
 		});
 	}
 

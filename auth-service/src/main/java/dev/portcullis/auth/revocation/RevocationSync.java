@@ -71,6 +71,8 @@ class RevocationSync implements SmartLifecycle {
 
 	@Override
 	public synchronized void stop() {
+		// Stopped before the web server's graceful shutdown (higher phase), so open feeds end first.
+		this.log.close();
 		if (this.loop != null) {
 			this.loop.dispose();
 			this.loop = null;
