@@ -69,6 +69,9 @@ class KeyReplicaTests {
 	@Autowired
 	Environment environment;
 
+	@Autowired
+	Jwks jwks;
+
 	/** Every key retired a moment ago is what an empty table looks like to {@code current()}. */
 	@Test
 	void currentWhenTwoReplicasFindNoSigningKeyAtOnceThenExactlyOneIsCreated() {
@@ -142,6 +145,25 @@ class KeyReplicaTests {
 
 		// Withdrawn already: nothing more to do, nothing more recorded.
 		management.post().uri("/actuator/signingkeys/" + kid).exchange().expectStatus().isNotFound();
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void withdrawWhenDoneByAnotherReplicaThenThisReplicaStopsPublishingAndSigningWithItSoon() throws Exception {
+		String kid = kidOf(issue());
+		replica().withdraw(kid).as(StepVerifier::create).expectNextCount(1).verifyComplete();
+
+		// Well before keys.refresh-interval (30s): the key event reaching the log re-reads the keys.
+		Flux.interval(Duration.ZERO, Duration.ofMillis(50))
+			.concatMap((tick) -> this.jwks.publicKeys())
+			.map((set) -> ((List<Map<String, Object>>) set.get("keys")).stream().map((key) -> key.get("kid")).toList())
+			.filter((kids) -> !kids.contains(kid))
+			.next()
+			.timeout(Duration.ofSeconds(3))
+			.as(StepVerifier::create)
+			.expectNextCount(1)
+			.verifyComplete();
+		assertThat(kidOf(issue())).isNotEqualTo(kid);
 	}
 
 	private KeyRing replica() {
