@@ -24,6 +24,7 @@ public enum ErrorCode {
 	PAYLOAD_TOO_LARGE("payload_too_large"),
 	TOO_MANY_ATTEMPTS("too_many_attempts"),
 	BUSY("busy"),
+	FEED_UNAUTHORIZED("feed_unauthorized"),
 	UNAVAILABLE(ErrorCodes.UNAVAILABLE),
 	INTERNAL("internal_error");
 

@@ -73,11 +73,17 @@ class SessionRepository {
 			.rowsUpdated();
 	}
 
-	Mono<Void> touch(UUID sessionId, Instant now) {
-		return this.db.sql("UPDATE sessions SET last_refreshed_at = :now WHERE id = :id")
+	/**
+	 * Marks the session refreshed if it is still live: 0 when a logout committed first, so a
+	 * refresh racing it cannot mint a token for a revoked session (the UPDATE waits for the
+	 * logout's row lock, then re-checks {@code revoked_at}).
+	 */
+	Mono<Long> touch(UUID sessionId, Instant now) {
+		return this.db.sql("UPDATE sessions SET last_refreshed_at = :now WHERE id = :id AND revoked_at IS NULL")
 			.bind("now", Times.db(now))
 			.bind("id", sessionId)
-			.then();
+			.fetch()
+			.rowsUpdated();
 	}
 
 	Mono<Long> revoke(UUID sessionId, String reason, Instant now) {
@@ -100,6 +106,18 @@ class SessionRepository {
 			.bind("user", userId)
 			.fetch()
 			.rowsUpdated();
+	}
+
+	/**
+	 * Locks and lists the sessions {@link #revokeAllForUser} would revoke, so the caller can
+	 * record exactly those: same conditions, and the lock keeps them the same until commit.
+	 */
+	Flux<UUID> lockRevocable(UUID userId, UUID keep) {
+		return this.db.sql("SELECT id FROM sessions WHERE user_id = :user AND revoked_at IS NULL AND id <> :keep FOR UPDATE")
+			.bind("user", userId)
+			.bind("keep", (keep != null) ? keep : new UUID(0, 0))
+			.map((row) -> row.get("id", UUID.class))
+			.all();
 	}
 
 	/** Revokes every live session of the user except {@code keep} (which may be null). */

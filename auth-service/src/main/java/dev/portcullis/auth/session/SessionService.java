@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import dev.portcullis.auth.AuthException;
@@ -13,6 +15,8 @@ import dev.portcullis.auth.audit.AuditLog;
 import dev.portcullis.auth.config.AuthProperties;
 import dev.portcullis.auth.crypto.Randoms;
 import dev.portcullis.auth.crypto.ServerSecrets;
+import dev.portcullis.auth.revocation.Revocation;
+import dev.portcullis.auth.revocation.Revocations;
 import dev.portcullis.auth.session.SessionRepository.TokenState;
 import dev.portcullis.auth.token.AccessTokenIssuer;
 import dev.portcullis.auth.user.User;
@@ -47,18 +51,22 @@ public class SessionService {
 
 	private final AuditLog audit;
 
+	private final Revocations revocations;
+
 	private final Clock clock;
 
 	private final AuthProperties properties;
 
 	SessionService(SessionRepository sessions, TransactionalOperator transactions, AccessTokenIssuer issuer,
-			ServerSecrets secrets, Randoms randoms, AuditLog audit, Clock clock, AuthProperties properties) {
+			ServerSecrets secrets, Randoms randoms, AuditLog audit, Revocations revocations, Clock clock,
+			AuthProperties properties) {
 		this.sessions = sessions;
 		this.transactions = transactions;
 		this.issuer = issuer;
 		this.secrets = secrets;
 		this.randoms = randoms;
 		this.audit = audit;
+		this.revocations = revocations;
 		this.clock = clock;
 		this.properties = properties;
 	}
@@ -95,32 +103,48 @@ public class SessionService {
 								rotation.successor(), rotation.state().sessionExpiresAt(), access)));
 	}
 
-	/** Ends the session the refresh token (or, failing that, the access token's sid) belongs to. */
+	/**
+	 * Ends the session the refresh token (or, failing that, the access token's sid) belongs to,
+	 * and records the revocation in the same transaction.
+	 */
 	public Mono<Void> logout(String refreshToken, UUID sessionId) {
 		Instant now = this.clock.instant();
 		Mono<UUID> fromRefresh = (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > MAX_TOKEN_LENGTH)
 				? Mono.empty() : this.sessions.findToken(hash(refreshToken)).map(TokenState::sessionId);
 		return fromRefresh.switchIfEmpty(Mono.justOrEmpty(sessionId))
-			.flatMap((id) -> this.sessions.revoke(id, "logout", now))
+			.flatMap((id) -> revokeAndRecord(id, "logout", now))
+			.as(this.transactions::transactional)
 			.then();
 	}
 
+	/** Ends every session of the user: one revocation per session, and one for the user. */
 	public Mono<Void> revokeAll(UUID userId, ClientInfo client) {
-		return this.sessions.revokeAllForUser(userId, null, "logout_all", this.clock.instant())
-			.then(this.audit.record(AuditEvent.ALL_SESSIONS_REVOKED, userId, null, client.ip()));
+		Instant now = this.clock.instant();
+		return revokeAllBut(userId, null, "logout_all", now)
+			.flatMap((ended) -> this.audit.record(AuditEvent.ALL_SESSIONS_REVOKED, userId, null, client.ip())
+				.then(this.revocations.record(withUser(ended, userId, now))))
+			.as(this.transactions::transactional);
 	}
 
-	/** Revokes every session of the user but {@code keep}, after a password change. */
+	/**
+	 * Revokes every session of the user but {@code keep}, after a password change. Records each
+	 * session, not the user: a user revocation would end {@code keep} too.
+	 */
 	public Mono<Void> revokeOthers(UUID userId, UUID keep, ClientInfo client) {
-		return this.sessions.revokeAllForUser(userId, keep, "password_changed", this.clock.instant())
-			.then(this.audit.record(AuditEvent.PASSWORD_CHANGED, userId, keep, client.ip()));
+		Instant now = this.clock.instant();
+		return revokeAllBut(userId, keep, "password_changed", now)
+			.flatMap((ended) -> this.audit.record(AuditEvent.PASSWORD_CHANGED, userId, keep, client.ip())
+				.then(this.revocations.record(ended)))
+			.as(this.transactions::transactional);
 	}
 
 	/** Revokes one of the user's own sessions; {@link ErrorCode#SESSION_NOT_FOUND} for any other. */
 	public Mono<Void> revoke(UUID userId, UUID sessionId) {
-		return this.sessions.revokeForUser(userId, sessionId, "revoked", this.clock.instant())
-			.flatMap((count) -> (count > 0) ? Mono.<Void>empty()
-					: Mono.error(new AuthException(ErrorCode.SESSION_NOT_FOUND, "No such active session")));
+		Instant now = this.clock.instant();
+		return this.sessions.revokeForUser(userId, sessionId, "revoked", now)
+			.flatMap((count) -> (count > 0) ? this.revocations.record(Revocation.session(sessionId, now))
+					: Mono.<Void>error(new AuthException(ErrorCode.SESSION_NOT_FOUND, "No such active session")))
+			.as(this.transactions::transactional);
 	}
 
 	public Flux<Session> active(UUID userId) {
@@ -148,7 +172,9 @@ public class SessionService {
 			.flatMap((won) -> (won > 0)
 					? this.sessions.insertToken(successorHash, state.sessionId(), now)
 						.then(this.sessions.touch(state.sessionId(), now))
-						.thenReturn(new Rotation(state, successor))
+						// A logout committed between our read and now: roll the rotation back.
+						.flatMap((touched) -> (touched > 0) ? Mono.just(new Rotation(state, successor))
+								: Mono.<Rotation>error(invalidRefresh()))
 					// Someone consumed it between our read and our update: read what they left.
 					: this.sessions.findToken(hash).flatMap((fresh) -> replay(hash, fresh, now, client)));
 	}
@@ -163,8 +189,29 @@ public class SessionService {
 			return Mono.just(new Rotation(state, successor));
 		}
 		return this.sessions.revoke(state.sessionId(), "refresh_token_reused", now)
-			.then(this.audit.record(AuditEvent.REFRESH_TOKEN_REUSED, state.userId(), state.sessionId(), client.ip()))
+			.flatMap((count) -> this.audit.record(AuditEvent.REFRESH_TOKEN_REUSED, state.userId(), state.sessionId(), client.ip())
+				.then((count > 0) ? this.revocations.record(Revocation.session(state.sessionId(), now)) : Mono.empty()))
 			.thenReturn(Rotation.REJECTED);
+	}
+
+	/** Revokes one session and records it, if it was not revoked already. */
+	private Mono<Void> revokeAndRecord(UUID sessionId, String reason, Instant now) {
+		return this.sessions.revoke(sessionId, reason, now)
+			.flatMap((count) -> (count > 0) ? this.revocations.record(Revocation.session(sessionId, now)) : Mono.empty());
+	}
+
+	/** Revokes the user's sessions but {@code keep}; returns one revocation per session it ended. */
+	private Mono<List<Revocation>> revokeAllBut(UUID userId, UUID keep, String reason, Instant now) {
+		return this.sessions.lockRevocable(userId, keep)
+			.map((id) -> Revocation.session(id, now))
+			.collectList()
+			.flatMap((ended) -> this.sessions.revokeAllForUser(userId, keep, reason, now).thenReturn(ended));
+	}
+
+	private static List<Revocation> withUser(List<Revocation> sessions, UUID userId, Instant now) {
+		List<Revocation> all = new ArrayList<>(sessions);
+		all.add(Revocation.user(userId, now));
+		return all;
 	}
 
 	private Instant idleCutoff(Instant now) {

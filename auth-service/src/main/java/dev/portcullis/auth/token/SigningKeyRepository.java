@@ -33,11 +33,19 @@ class SigningKeyRepository {
 		this.secrets = secrets;
 	}
 
-	/** Keys not retired before {@code retiredAfter}, oldest first. */
+	/**
+	 * Takes the {@code signing_keys} row lock of {@code serial_locks} until the transaction ends,
+	 * so replicas create, rotate and withdraw keys one at a time.
+	 */
+	Mono<Void> lock() {
+		return this.db.sql("UPDATE serial_locks SET last_id = last_id + 1 WHERE name = 'signing_keys'").then();
+	}
+
+	/** Keys neither withdrawn nor retired before {@code retiredAfter}, oldest first. */
 	Flux<SigningKey> findLive(Instant retiredAfter) {
 		return this.db
 			.sql("SELECT kid, public_jwk, private_key_sealed, created_at, active_from, retired_at FROM signing_keys "
-					+ "WHERE retired_at IS NULL OR retired_at > :after ORDER BY created_at, kid")
+					+ "WHERE withdrawn_at IS NULL AND (retired_at IS NULL OR retired_at > :after) ORDER BY created_at, kid")
 			.bind("after", Times.db(retiredAfter))
 			.map(this::key)
 			.all();
@@ -75,6 +83,26 @@ class SigningKeyRepository {
 			.bind("at", Times.db(at))
 			.bind("kid", successor)
 			.then();
+	}
+
+	/** Withdraws the key now: it stops signing and is no longer published. 0 if unknown or withdrawn already. */
+	Mono<Long> withdraw(String kid, Instant at) {
+		return this.db
+			.sql("UPDATE signing_keys SET withdrawn_at = :at, retired_at = COALESCE(retired_at, :at) "
+					+ "WHERE kid = :kid AND withdrawn_at IS NULL")
+			.bind("at", Times.db(at))
+			.bind("kid", kid)
+			.fetch()
+			.rowsUpdated();
+	}
+
+	/** Every key's life, without its private part, newest first: for operators. */
+	Flux<KeyState> findAllStates() {
+		return this.db
+			.sql("SELECT kid, created_at, active_from, retired_at, withdrawn_at FROM signing_keys ORDER BY created_at DESC, kid")
+			.map((row) -> new KeyState(row.get("kid", String.class), Times.instant(row, "created_at"),
+					Times.instant(row, "active_from"), Times.instant(row, "retired_at"), Times.instant(row, "withdrawn_at")))
+			.all();
 	}
 
 	private SigningKey key(Readable row) {

@@ -1,5 +1,6 @@
 package dev.portcullis.auth.web;
 
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 import dev.portcullis.auth.AuthException;
@@ -15,6 +16,7 @@ import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -50,7 +52,7 @@ class ProblemAdvice {
 		if (ex.code() == ErrorCode.INVALID_REFRESH) {
 			this.cookies.clear(exchange.getResponse());
 		}
-		return Problems.of(ex);
+		return forClient(Problems.of(ex), exchange);
 	}
 
 	@ExceptionHandler({ DataBufferLimitException.class })
@@ -98,19 +100,34 @@ class ProblemAdvice {
 	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
 			CannotCreateTransactionException.class, R2dbcNonTransientResourceException.class,
 			R2dbcTransientResourceException.class, TimeoutException.class })
-	ResponseEntity<ProblemDetail> unavailable(Exception ex) {
+	ResponseEntity<ProblemDetail> unavailable(Exception ex, ServerWebExchange exchange) {
 		logger.warn("Database unavailable: {}", ex.toString());
-		return Problems.unavailable();
+		return forClient(Problems.unavailable(), exchange);
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> unexpected(Exception ex, ServerWebExchange exchange) {
 		if (causedBy(ex, DataAccessResourceFailureException.class) || causedBy(ex, R2dbcNonTransientResourceException.class)
 				|| causedBy(ex, java.net.ConnectException.class)) {
-			return unavailable(ex);
+			return unavailable(ex, exchange);
 		}
 		logger.error("Unexpected failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
 		return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, "Something went wrong on our side");
+	}
+
+	/**
+	 * A client that accepts only an event stream (a gateway on the revocation feed) would
+	 * otherwise get the problem written as one SSE event; a problem is always problem+json.
+	 */
+	private static ResponseEntity<ProblemDetail> forClient(ResponseEntity<ProblemDetail> answer, ServerWebExchange exchange) {
+		List<MediaType> accepted = exchange.getRequest().getHeaders().getAccept();
+		if (accepted.stream().noneMatch(MediaType.TEXT_EVENT_STREAM::equalsTypeAndSubtype)) {
+			return answer;
+		}
+		return ResponseEntity.status(answer.getStatusCode())
+			.headers(answer.getHeaders())
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(answer.getBody());
 	}
 
 	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {

@@ -29,7 +29,8 @@ final class Problems {
 		return switch (code) {
 			case INVALID_REQUEST, WEAK_PASSWORD -> HttpStatus.BAD_REQUEST;
 			case EMAIL_TAKEN -> HttpStatus.CONFLICT;
-			case INVALID_CREDENTIALS, INVALID_REFRESH, TOKEN_MISSING, TOKEN_EXPIRED, TOKEN_INVALID, SESSION_REVOKED ->
+			case INVALID_CREDENTIALS, INVALID_REFRESH, TOKEN_MISSING, TOKEN_EXPIRED, TOKEN_INVALID, SESSION_REVOKED,
+					FEED_UNAUTHORIZED ->
 				HttpStatus.UNAUTHORIZED;
 			case SESSION_NOT_FOUND, NOT_FOUND -> HttpStatus.NOT_FOUND;
 			case METHOD_NOT_ALLOWED -> HttpStatus.METHOD_NOT_ALLOWED;
@@ -53,6 +54,9 @@ final class Problems {
 			// RFC 6750 section 3
 			response.header(HttpHeaders.WWW_AUTHENTICATE,
 					"Bearer error=\"invalid_token\", error_description=\"" + ex.getMessage() + "\"");
+		}
+		if (code == ErrorCode.FEED_UNAUTHORIZED) {
+			response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"revocation-feed\"");
 		}
 		return response.body(body(status(code), code, ex.getMessage()));
 	}

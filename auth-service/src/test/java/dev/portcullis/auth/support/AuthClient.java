@@ -20,6 +20,9 @@ public final class AuthClient {
 
 	public static final String PASSWORD = "correct horse battery staple";
 
+	/** The tests' revocation-feed secret (portcullis.feed-secret). */
+	public static final String FEED_SECRET = "test-feed-secret-of-at-least-32-characters";
+
 	private static final AtomicInteger counter = new AtomicInteger();
 
 	private final WebTestClient client;

@@ -22,6 +22,7 @@ import org.springframework.context.annotation.Import;
 				"spring.r2dbc.url=r2dbc:h2:mem:///portcullis-test;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;LOCK_TIMEOUT=10000;DB_CLOSE_DELAY=-1",
 				"spring.flyway.url=jdbc:h2:mem:portcullis-test;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;LOCK_TIMEOUT=10000;DB_CLOSE_DELAY=-1",
 				"portcullis.auth.master-secret=test-master-secret-of-at-least-32-characters",
+				"portcullis.feed-secret=" + AuthClient.FEED_SECRET,
 				"portcullis.auth.scheduling.enabled=false", "portcullis.auth.refresh-grace=10s",
 				"management.server.port=0" })
 @AutoConfigureWebTestClient(timeout = "30s") // Argon2 on a loaded 2-core machine can take seconds per call

@@ -9,6 +9,7 @@ import java.util.UUID;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.auth.config.AuthProperties;
 import dev.portcullis.auth.crypto.Randoms;
+import dev.portcullis.auth.revocation.Revocations;
 import dev.portcullis.auth.support.AuthServiceTest;
 import dev.portcullis.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,9 @@ class KeyRotationTests {
 	Randoms randoms;
 
 	@Autowired
+	Revocations revocations;
+
+	@Autowired
 	AuthProperties properties;
 
 	@Autowired
@@ -69,7 +73,7 @@ class KeyRotationTests {
 
 	@Test
 	void currentWhenReadByAnotherInstanceThenSignsWithTheSameKey() throws Exception {
-		KeyRing replica = new KeyRing(this.repository, this.transactions, this.randoms, this.clock, this.properties);
+		KeyRing replica = new KeyRing(this.repository, this.transactions, this.randoms, this.revocations, this.clock, this.properties);
 		String kid = replica.current().map((keys) -> keys.signingKey(this.clock.instant()).orElseThrow().kid())
 			.block(Duration.ofSeconds(30));
 		assertThat(kid).isEqualTo(kidOf(issue()));

@@ -88,7 +88,7 @@ class TokenParsingFuzzTests {
 				new RSAKey.Builder(KEY).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).build(),
 				java.time.Instant.now().minusSeconds(60), java.time.Instant.now().minusSeconds(60), null);
 		KeySet keySet = new KeySet(List.of(key), Duration.ofMinutes(16));
-		return new KeyRing(null, null, null, Clock.systemUTC(), properties()) {
+		return new KeyRing(null, null, null, null, Clock.systemUTC(), properties()) {
 			@Override
 			Mono<KeySet> current() {
 				return Mono.just(keySet);

@@ -7,7 +7,9 @@ package dev.portcullis.contract.revocation;
  * @param kind {@link #SESSION}, {@link #USER} or {@link #KEY}
  * @param subject the session id, the user id or the key id
  * @param at when it happened, epoch milliseconds: for {@link #USER}, tokens issued before this
- * instant are refused
+ * instant are refused. A JWT {@code iat} is in whole seconds (truncated), so refuse a token when
+ * {@code iat * 1000 < at}: that catches every token issued before {@code at}, at the cost of
+ * also refusing one issued later in the same second (the client's next refresh replaces it)
  * @param until epoch milliseconds after which no token it affects can still be valid (the
  * access-token lifetime plus clock margin); a client may forget the event then
  */

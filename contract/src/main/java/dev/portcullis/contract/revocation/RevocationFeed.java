@@ -13,9 +13,18 @@ package dev.portcullis.contract.revocation;
  * that can still matter (its {@code until} has not passed), in id order, then sends new ones as
  * they happen. Ids are assigned in commit order, so a client that resumes after the highest id
  * it saw misses nothing.</li>
- * <li>Events named {@link #EVENT_REVOCATION} carry a {@link RevocationEvent}; events named
- * {@link #EVENT_HEARTBEAT} carry a {@link FeedHeartbeat} every few seconds, so a client knows
- * the stream is alive and how far it is behind.</li>
+ * <li>Events named {@link #EVENT_REVOCATION} carry a {@link RevocationEvent} as JSON, with the
+ * SSE {@code id:} field set to the event's id; events named {@link #EVENT_HEARTBEAT} carry a
+ * {@link FeedHeartbeat} every few seconds, so a client knows the stream is alive and how far
+ * it is behind.</li>
+ * <li>An {@code after} above the highest id the auth service holds (its database was reset)
+ * replays everything it holds, from the start.</li>
+ * <li>Refusals are {@code application/problem+json} with a {@code code}: 401
+ * {@code feed_unauthorized} for a missing or wrong secret, 503 {@code unavailable} while the
+ * auth service is still loading its log (retry shortly), 400 {@code invalid_request} for an
+ * {@code after} that is not a non-negative number.</li>
+ * <li>The stream ends when that auth-service replica stops; reconnect (to any replica) with
+ * {@code after} = the last id seen.</li>
  * </ul>
  *
  * <p>The path is outside {@code /auth/**} and {@code /.well-known/**}, which the gateway

@@ -1,0 +1,205 @@
+package dev.portcullis.auth.token;
+
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.nimbusds.jwt.SignedJWT;
+import dev.portcullis.auth.config.AuthProperties;
+import dev.portcullis.auth.crypto.Randoms;
+import dev.portcullis.auth.revocation.Revocations;
+import dev.portcullis.auth.support.AuthServiceTest;
+import dev.portcullis.auth.support.Times;
+import dev.portcullis.testsupport.MutableClock;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Signing keys when several replicas share one table, and withdrawal. */
+@AuthServiceTest
+class KeyReplicaTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	@Autowired
+	KeyRing keyRing;
+
+	@Autowired
+	AccessTokenIssuer issuer;
+
+	@Autowired
+	AccessTokenVerifier verifier;
+
+	@Autowired
+	SigningKeyRepository repository;
+
+	@Autowired
+	TransactionalOperator transactions;
+
+	@Autowired
+	Randoms randoms;
+
+	@Autowired
+	Revocations revocations;
+
+	@Autowired
+	AuthProperties properties;
+
+	@Autowired
+	MutableClock clock;
+
+	@Autowired
+	DatabaseClient db;
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	Environment environment;
+
+	@Autowired
+	Jwks jwks;
+
+	/** Every key retired a moment ago is what an empty table looks like to {@code current()}. */
+	@Test
+	void currentWhenTwoReplicasFindNoSigningKeyAtOnceThenExactlyOneIsCreated() {
+		Instant past = this.clock.instant().minusSeconds(1);
+		this.db.sql("UPDATE signing_keys SET retired_at = :past WHERE retired_at IS NULL OR retired_at > :past")
+			.bind("past", Times.db(past))
+			.then()
+			.block(TIMEOUT);
+		KeyRing one = replica();
+		KeyRing two = replica();
+
+		List<String> signing = Flux.merge(signingKid(one), signingKid(two), signingKid(replica()))
+			.collectList()
+			.block(TIMEOUT);
+
+		assertThat(signing).hasSize(3);
+		assertThat(signing).as("every replica signs with the same new key").containsOnly(signing.get(0));
+		assertThat(this.db.sql("SELECT COUNT(*) AS n FROM signing_keys WHERE retired_at IS NULL AND withdrawn_at IS NULL")
+			.map((row) -> row.get("n", Long.class))
+			.one()
+			.block(TIMEOUT)).isEqualTo(1);
+		this.keyRing.invalidate();
+	}
+
+	@Test
+	void rotateIfDueWhenTwoReplicasCheckAtOnceThenOneRotates() {
+		long before = keyCount();
+		this.clock.advance(Duration.ofDays(31));
+		try {
+			Flux.merge(replica().rotateIfDue(), replica().rotateIfDue(), this.keyRing.rotateIfDue())
+				.as(StepVerifier::create)
+				.verifyComplete();
+			assertThat(keyCount()).isEqualTo(before + 1);
+		}
+		finally {
+			// Let the rotated key take over, so later tests sign with a key that is not pending.
+			this.clock.advance(this.properties.keys().publishAhead().plusSeconds(1));
+			this.keyRing.invalidate();
+		}
+	}
+
+	@Test
+	void withdrawWhenSigningKeyThenUnpublishedKeyEventAndANewKeySignsAtOnce() throws Exception {
+		String kid = kidOf(issue());
+		long lastEvent = lastEventId();
+		WebTestClient management = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.environment.getProperty("local.management.port"))
+			.responseTimeout(TIMEOUT)
+			.build();
+
+		management.post().uri("/actuator/signingkeys/" + kid).exchange().expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.kid").isEqualTo(kid)
+			.jsonPath("$.replacement").isNotEmpty();
+
+		assertThat(publishedKids()).doesNotContain(kid);
+		assertThat(this.db.sql("SELECT kind, subject FROM revocation_events WHERE id > :after ORDER BY id")
+			.bind("after", lastEvent)
+			.map((row) -> row.get("kind", String.class) + ":" + row.get("subject", String.class))
+			.all()
+			.collectList()
+			.block(TIMEOUT)).containsExactly("key:" + kid);
+		String token = issue();
+		assertThat(kidOf(token)).isNotEqualTo(kid);
+		assertThat(publishedKids()).contains(kidOf(token));
+		assertThat(this.verifier.verify(token).block(TIMEOUT).roles()).containsExactly("user");
+		management.get().uri("/actuator/signingkeys").exchange().expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$[?(@.kid == '" + kid + "')].state").isEqualTo(List.of("withdrawn"))
+			.jsonPath("$[?(@.kid == '" + kidOf(token) + "')].state").isEqualTo(List.of("signing"));
+
+		// Withdrawn already: nothing more to do, nothing more recorded.
+		management.post().uri("/actuator/signingkeys/" + kid).exchange().expectStatus().isNotFound();
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void withdrawWhenDoneByAnotherReplicaThenThisReplicaStopsPublishingAndSigningWithItSoon() throws Exception {
+		String kid = kidOf(issue());
+		replica().withdraw(kid).as(StepVerifier::create).expectNextCount(1).verifyComplete();
+
+		// Well before keys.refresh-interval (30s): the key event reaching the log re-reads the keys.
+		Flux.interval(Duration.ZERO, Duration.ofMillis(50))
+			.concatMap((tick) -> this.jwks.publicKeys())
+			.map((set) -> ((List<Map<String, Object>>) set.get("keys")).stream().map((key) -> key.get("kid")).toList())
+			.filter((kids) -> !kids.contains(kid))
+			.next()
+			.timeout(Duration.ofSeconds(3))
+			.as(StepVerifier::create)
+			.expectNextCount(1)
+			.verifyComplete();
+		assertThat(kidOf(issue())).isNotEqualTo(kid);
+	}
+
+	private KeyRing replica() {
+		return new KeyRing(this.repository, this.transactions, this.randoms, this.revocations, this.clock, this.properties);
+	}
+
+	private Mono<String> signingKid(KeyRing ring) {
+		return ring.current().map((keys) -> keys.signingKey(this.clock.instant()).orElseThrow().kid());
+	}
+
+	private long keyCount() {
+		return this.db.sql("SELECT COUNT(*) AS n FROM signing_keys").map((row) -> row.get("n", Long.class)).one().block(TIMEOUT);
+	}
+
+	private long lastEventId() {
+		return this.db.sql("SELECT last_id FROM serial_locks WHERE name = 'revocation_events'")
+			.map((row) -> row.get("last_id", Long.class))
+			.one()
+			.block(TIMEOUT);
+	}
+
+	private String issue() {
+		return this.issuer.issue(UUID.randomUUID(), UUID.randomUUID(), List.of("user"), this.clock.instant().plus(Duration.ofDays(1)))
+			.block(TIMEOUT)
+			.value();
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<String> publishedKids() {
+		Map<String, Object> jwks = this.client.get().uri("/.well-known/jwks.json").exchange().expectStatus().isOk()
+			.expectBody(Map.class).returnResult().getResponseBody();
+		return ((List<Map<String, Object>>) jwks.get("keys")).stream().map((key) -> (String) key.get("kid")).toList();
+	}
+
+	private static String kidOf(String token) throws ParseException {
+		return SignedJWT.parse(token).getHeader().getKeyID();
+	}
+
+}
