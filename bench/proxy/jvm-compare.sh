@@ -6,7 +6,8 @@
 #
 # Usage: bench/proxy/jvm-compare.sh [-r rounds] [-d secs] [-w warm-up secs] [-f variants-file]
 #   defaults: 5 rounds of 10 s after 60 s of warm-up per variant. Needs bench/proxy/start.sh
-#   backend (the upstream and the JWK Set) to be running.
+#   backend (the upstream and the JWK Set) to be running; starts the empty revocation feed stub
+#   (start.sh feed) if it is not.
 # Variants file: one "name|java binary|JVM options" a line. Default: JDK 17 (java on the
 #   PATH) and, when found under /usr/lib/jvm, JDK 25, each with default options and with
 #   ParallelGC and a fixed 256 MiB heap.
@@ -31,6 +32,10 @@ jar="${GATEWAY_JAR:-$(ls "$ROOT"/gateway/target/portcullis-gateway-*-exec.jar 2>
 [ -f "$jar" ] || { echo "gateway jar not found: build it first (see bench/README.md)" >&2; exit 1; }
 [ -s "$RUN/token.txt" ] || { echo "no $RUN/token.txt: run bench/proxy/start.sh backend first" >&2; exit 1; }
 curl -sf -m 2 -o /dev/null http://127.0.0.1:9101/jwks.json || { echo "backend not running: bench/proxy/start.sh backend" >&2; exit 1; }
+# the gateways follow the empty revocation feed stub, as start.sh's gateway does
+if [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' http://127.0.0.1:9308/internal/revocations || true)" != 401 ]; then
+  "$HERE/start.sh" feed
+fi
 COOKIE="__Host-access_token=$(cat "$RUN/token.txt")"
 PARALLEL="-XX:+UseParallelGC -Xms256m -Xmx256m"
 
@@ -55,7 +60,8 @@ for i in "${!variants[@]}"; do
   [ -z "$port_busy" ] || { echo "port $port in use" >&2; exit 1; }
   # shellcheck disable=SC2086
   nohup "$java" $opts -jar "$jar" --spring.config.additional-location="file:$HERE/conf/gateway.yml" \
-    --server.port="$port" --management.server.port=$((port + 1)) >"$RUN/jvm-$name.log" 2>&1 &
+    --server.port="$port" --management.server.port=$((port + 1)) \
+    --portcullis.gateway.revocation.feed-uri=http://127.0.0.1:9308/internal/revocations >"$RUN/jvm-$name.log" 2>&1 &
   pids+=("$!") names+=("$name") ports+=("$port")
   echo "  $name: $java $opts (pid $!, port $port)"
 done

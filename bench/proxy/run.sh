@@ -17,6 +17,11 @@
 #   pc-hot        Portcullis 9300/api/, one valid cookie (cache hit)
 #   pc-10k        Portcullis 9300/api/, 10 000 distinct tokens round-robin (first pass misses)
 #   pc-nocache    Portcullis with cache-size 1 on 9302, 10 000 tokens: every request verified
+#   pc-revoked    Portcullis 9304/api/ holding 10 000 revoked sessions (start.sh gateway-revoked),
+#                 one valid cookie not among them: pc-hot with a non-empty denylist; not in the
+#                 default list (-T "pc-public pc-hot pc-revoked" compares the two)
+#   pc-revoked-public  the public route of that gateway, 9304/pub/: with pc-public, the control
+#                 for how much two gateway processes differ when neither checks anything
 #   spring-peer   Spring Cloud Gateway + Spring Security resource server 9310, one valid cookie
 #
 # Then, unless -L: the latency at half of pc-hot's median maximum: direct, haproxy-jwt,
@@ -58,6 +63,7 @@ url_of() {
     haproxy) echo http://127.0.0.1:9202/api/ ;; haproxy-jwt) echo http://127.0.0.1:9203/api/ ;;
     pc-public) echo http://127.0.0.1:9300/pub/ ;; pc-hot|pc-10k) echo http://127.0.0.1:9300/api/ ;;
     pc-nocache) echo http://127.0.0.1:9302/api/ ;; spring-peer) echo http://127.0.0.1:9310/api/ ;;
+    pc-revoked) echo http://127.0.0.1:9304/api/ ;; pc-revoked-public) echo http://127.0.0.1:9304/pub/ ;;
     *) echo "unknown target: $1" >&2; exit 2 ;;
   esac
 }
@@ -66,6 +72,8 @@ pids_of() { # the server processes whose RSS is the target's
   case "$1" in
     direct) f=backend.nginx ;; nginx-proxy) f=peers.nginx ;; haproxy|haproxy-jwt) f=haproxy ;;
     pc-public|pc-hot|pc-10k) f=gateway ;; pc-nocache) f=gateway-nocache ;; spring-peer) f=peer ;;
+    pc-revoked|pc-revoked-public) f=gateway-revoked ;;
+    *) echo "no server process known for target $1" >&2; exit 2 ;;
   esac
   cat "$RUN/$f.pid" 2>/dev/null
 }
@@ -81,12 +89,17 @@ for t in $TARGETS; do
   u="$(url_of "$t")"
   code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$u" || true)
   [ "$code" = 200 ] || { echo "$t ($u) answered '$code' with a valid token: is it started?" >&2; exit 1; }
-  case "$t" in haproxy-jwt|pc-hot|pc-10k|pc-nocache|spring-peer)
+  case "$t" in haproxy-jwt|pc-hot|pc-10k|pc-nocache|spring-peer|pc-revoked)
     for bad in "" "Cookie: __Host-access_token=$(cat "$RUN/token-expired.txt")"; do
       code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "$bad" "$u" || true)
       [ "$code" = 401 ] || { echo "$t answered '$code' to a missing/expired token (expected 401)" >&2; exit 1; }
     done ;;
   esac
+  # the denylist is really consulted: a valid token of a revoked session is refused
+  if [ "$t" = pc-revoked ]; then
+    code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "Cookie: __Host-access_token=$(cat "$RUN/token-revoked.txt" 2>/dev/null)" "$u" || true)
+    [ "$code" = 401 ] || { echo "$t answered '$code' to a token of a revoked session (expected 401)" >&2; exit 1; }
+  fi
 done
 
 server_pids() { # the target's server processes and their children
@@ -162,7 +175,7 @@ if [ "$HALF" = 1 ] && grep -q "	pc-hot	" "$OUT/results.tsv"; then
   conns=$(awk -v r="$rate" 'BEGIN { c = int(r * 0.0103 + 0.5); if (c < 2) c = 2; print c }')
   echo "latency at half of pc-hot's maximum ($max req/s): target $rate req/s, $conns connections pausing 10 ms"
   printf 'round\ttarget\treq_s\tp50_ms\tp99_ms\tnon2xx\terrors\tother_cpu_pct\n' >"$OUT/latency.tsv"
-  LT="direct haproxy-jwt pc-public pc-hot"
+  LT=""; for t in direct haproxy-jwt pc-public pc-hot; do case " $TARGETS " in *" $t "*) LT="$LT $t" ;; esac; done
   for t in $LT; do run_one "$t" "$WARMUP" "$OUT/half-warmup-$t.txt" -c"$conns" -s "$HERE/paced.lua" "$(url_of "$t")" -- 10 "$COOKIE"; done
   for r in 1 2 3; do
     for t in $LT; do
@@ -192,11 +205,29 @@ fi
     rss="$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t && $9 > m { m = $9 } END { printf "%.0f", m / 1024 }' "$OUT/results.tsv")"
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$rps" "$(med "$t" 4)" "$(med "$t" 5)" "$ratio" "$(med "$t" 10)" "$non2xx" "$others" "$rss"
   done
-  if grep -q "	pc-hot	" "$OUT/results.tsv" && grep -q "	pc-public	" "$OUT/results.tsv"; then
-    echo
-    awk -v h="$(med pc-hot 10)" -v p="$(med pc-public 10)" -v hr="$(med pc-hot 3)" -v pr="$(med pc-public 3)" 'BEGIN {
-      printf "Access check cost (pc-hot against pc-public): %.1f %% more gateway CPU per request (%s vs %s µs, medians), %.1f %% fewer req/s.\n",
-        100 * (h - p) / p, h, p, 100 * (pr - hr) / pr }'
+  # pairwise comparisons, each printed when both targets were measured
+  compared=0
+  for pair in "pc-hot pc-public Access check cost" "pc-revoked pc-hot Denylist cost" \
+              "pc-revoked-public pc-public Control, two processes on the public route"; do
+    read -r a b what <<<"$pair"
+    case " $TARGETS " in *" $a "*) ;; *) continue ;; esac
+    case " $TARGETS " in *" $b "*) ;; *) continue ;; esac
+    [ "$compared" = 1 ] || echo
+    compared=1
+    awk -v what="$what" -v a="$a" -v b="$b" -v ac="$(med "$a" 10)" -v bc="$(med "$b" 10)" \
+        -v ar="$(med "$a" 3)" -v br="$(med "$b" 3)" 'BEGIN {
+      if (bc <= 0 || br <= 0) { printf "%s (%s against %s): no data.\n", what, a, b; exit }
+      printf "%s (%s against %s, medians): req/s ratio %.3f (%s vs %s); server CPU per request %s vs %s µs (%+.1f %%).\n\n",
+        what, a, b, ar / br, ar, br, ac, bc, 100 * (ac - bc) / bc }'
+  done
+  # the denylist's own cost, net of the difference between the two processes: the access check
+  # (protected minus public route, CPU per request) in the gateway holding revocations minus the
+  # same in the gateway holding none
+  if [ -n "$(awk -v t=" $TARGETS " 'BEGIN { n = split("pc-public pc-hot pc-revoked pc-revoked-public", w, " ")
+        for (i = 1; i <= n; i++) if (index(t, " " w[i] " ") == 0) exit; print "all" }')" ]; then
+    awk -v h="$(med pc-hot 10)" -v p="$(med pc-public 10)" -v rh="$(med pc-revoked 10)" -v rp="$(med pc-revoked-public 10)" 'BEGIN {
+      printf "Access check with the denylist full against empty, each net of its own process'"'"'s public route: %+.1f µs CPU per request ((%s − %s) − (%s − %s), medians).\n\n",
+        (rh - rp) - (h - p), rh, rp, h, p }'
   fi
   if [ -s "$OUT/latency.tsv" ]; then
     echo

@@ -8,14 +8,16 @@
 //   tokens.js mint <dir> [count] [ttl-s]  prints <count> (default 1) distinct valid tokens,
 //                                         one a line, valid for <ttl-s> (default 7200) seconds
 //   tokens.js expired <dir>               prints one expired token (for the sanity checks)
+//   tokens.js mint-sid <dir> <sid>        prints one valid token (2 h) of session <sid>, e.g. one
+//                                         the revocation feed stub (feed.js) revoked
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
 const [cmd, dir, countArg = '1', ttlArg = '7200'] = process.argv.slice(2);
-if (!['keys', 'mint', 'expired'].includes(cmd) || !dir) {
-  process.stderr.write('usage: tokens.js keys|mint|expired <dir> [count] [ttl-seconds]\n');
+if (!['keys', 'mint', 'expired', 'mint-sid'].includes(cmd) || !dir) {
+  process.stderr.write('usage: tokens.js keys|mint|expired <dir> [count] [ttl-seconds] | mint-sid <dir> <sid>\n');
   process.exit(2);
 }
 const b64u = (b) => Buffer.from(b).toString('base64url');
@@ -40,9 +42,9 @@ const kid = JSON.parse(fs.readFileSync(path.join(dir, 'jwks.json'), 'utf8')).key
 const header = b64u(JSON.stringify({ kid, typ: 'at+jwt', alg: 'RS256' }));
 const now = Math.floor(Date.now() / 1000);
 
-function token(exp) {
+function token(exp, sid = crypto.randomUUID()) {
   const claims = {
-    iss: 'portcullis', aud: 'portcullis', sub: crypto.randomUUID(), sid: crypto.randomUUID(),
+    iss: 'portcullis', aud: 'portcullis', sub: crypto.randomUUID(), sid,
     jti: crypto.randomUUID(), iat: now, nbf: now, exp, roles: ['user'],
   };
   const input = header + '.' + b64u(JSON.stringify(claims));
@@ -51,6 +53,11 @@ function token(exp) {
 
 if (cmd === 'expired') {
   process.stdout.write(token(now - 3600) + '\n');
+} else if (cmd === 'mint-sid') {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(countArg)) {
+    process.stderr.write('mint-sid needs a session id (UUID)\n'); process.exit(2);
+  }
+  process.stdout.write(token(now + 7200, countArg.toLowerCase()) + '\n');
 } else {
   const count = parseInt(countArg, 10), ttl = parseInt(ttlArg, 10);
   if (!(count > 0) || !(ttl > 0)) { process.stderr.write('count and ttl must be positive\n'); process.exit(2); }
