@@ -57,6 +57,8 @@ class RevocationRecordTests {
 
 	@BeforeEach
 	void setUp() {
+		// Argon2 logins on a shared, busy machine can take longer than the default 5s.
+		this.client = this.client.mutate().responseTimeout(Duration.ofSeconds(30)).build();
 		this.auth = new AuthClient(this.client);
 	}
 

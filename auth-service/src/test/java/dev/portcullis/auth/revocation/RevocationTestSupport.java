@@ -45,6 +45,7 @@ final class RevocationTestSupport {
 	/** Completes when {@code condition} holds, checking every 20 ms; errors after {@code timeout}. */
 	static Mono<Void> until(java.util.function.BooleanSupplier condition, Duration timeout) {
 		return Flux.interval(Duration.ZERO, Duration.ofMillis(20))
+			.onBackpressureDrop()
 			.filter((tick) -> condition.getAsBoolean())
 			.next()
 			.timeout(timeout)

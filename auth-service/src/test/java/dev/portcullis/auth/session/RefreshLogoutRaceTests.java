@@ -119,6 +119,7 @@ class RefreshLogoutRaceTests {
 
 	private void awaitLockWait() {
 		Flux.interval(Duration.ZERO, Duration.ofMillis(20))
+			.onBackpressureDrop()
 			.concatMap((tick) -> this.db.sql("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() "
 					+ "AND wait_event_type = 'Lock'").map((row) -> row.get("n", Long.class)).one())
 			.filter((waiting) -> waiting > 0)

@@ -155,6 +155,7 @@ class KeyReplicaTests {
 
 		// Well before keys.refresh-interval (30s): the key event reaching the log re-reads the keys.
 		Flux.interval(Duration.ZERO, Duration.ofMillis(50))
+			.onBackpressureDrop()
 			.concatMap((tick) -> this.jwks.publicKeys())
 			.map((set) -> ((List<Map<String, Object>>) set.get("keys")).stream().map((key) -> key.get("kid")).toList())
 			.filter((kids) -> !kids.contains(kid))
