@@ -23,6 +23,9 @@ public final class ErrorCodes {
 
 	public static final String CSRF_REJECTED = "csrf_rejected";
 
+	/** A path with dot segments or encoded separators, which servers behind may read differently. */
+	public static final String INVALID_PATH = "invalid_path";
+
 	public static final String INVALID_REFRESH = "invalid_refresh";
 
 	public static final String UNAVAILABLE = "unavailable";

@@ -2,6 +2,7 @@ package dev.portcullis.gateway;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 
 import com.nimbusds.jose.jwk.RSAKey;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.route.RouteDefinition;
@@ -141,6 +143,9 @@ class GatewayDefaultsIntegrationTests {
 			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 	}
 
+	@LocalServerPort
+	private int port;
+
 	@Test
 	void requestWhenRevocationFeedPathThenNotRoutedToAuthService() {
 		// the auth route is live: a request under it reaches the stand-in
@@ -153,6 +158,19 @@ class GatewayDefaultsIntegrationTests {
 			.exchange()
 			.expectStatus()
 			.isNotFound();
+		// dot segments under the auth route would reach it on a server that normalises paths
+		for (String sneaky : new String[] { "/auth/../internal/revocations", "/auth/%2e%2e/internal/revocations",
+				"/.well-known/%2E%2E/internal/revocations", "/auth/..%2finternal/revocations" }) {
+			this.client.get()
+				.uri(URI.create("http://127.0.0.1:" + this.port + sneaky))
+				.header(HttpHeaders.AUTHORIZATION, "Bearer " + FakeRevocationFeed.SECRET)
+				.exchange()
+				.expectStatus()
+				.isBadRequest()
+				.expectBody()
+				.jsonPath("$.code")
+				.isEqualTo("invalid_path");
+		}
 		assertThat(authService.paths()).containsExactly("/auth/ping");
 	}
 

@@ -89,6 +89,7 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 			case ErrorCodes.TOKEN_MISSING, ErrorCodes.TOKEN_EXPIRED, ErrorCodes.TOKEN_INVALID, ErrorCodes.SESSION_REVOKED ->
 				HttpStatus.UNAUTHORIZED;
 			case ErrorCodes.CSRF_REJECTED -> HttpStatus.FORBIDDEN;
+			case ErrorCodes.INVALID_PATH -> HttpStatus.BAD_REQUEST;
 			case ErrorCodes.UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
 			default -> null;
 		};
