@@ -1,11 +1,15 @@
-package dev.portcullis.gateway;
+package dev.portcullis.gateway.websocket;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.portcullis.contract.revocation.RevocationEvent;
+import dev.portcullis.gateway.revocation.RevocationList;
 import dev.portcullis.gateway.testing.FakeJwksServer;
 import dev.portcullis.gateway.testing.FakeRevocationFeed;
 import dev.portcullis.gateway.testing.TestKeys;
@@ -13,7 +17,9 @@ import dev.portcullis.gateway.testing.TestSocket;
 import dev.portcullis.gateway.testing.TestTokens;
 import dev.portcullis.gateway.testing.WebSocketUpstream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,7 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * WebSockets through the real gateway to a real WebSocket upstream: the checks at the upgrade.
+ * WebSockets through the real gateway to a real WebSocket upstream: the checks at the upgrade,
+ * and sockets ended when the access that opened them expires or is revoked. Each test uses its
+ * own user and session, since the denylist is shared.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
@@ -50,6 +58,12 @@ class WebSocketIntegrationTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@Autowired
+	RevocationList revocations;
+
+	@Autowired
+	OpenSockets sockets;
 
 	@Value("${local.server.port}")
 	int port;
@@ -202,6 +216,77 @@ class WebSocketIntegrationTests {
 				Map.of(HttpHeaders.ORIGIN, "https://elsewhere.example.net", "X-User-Id", "spoofed"))) {
 			assertThat(socket.texts()).first().isEqualTo("open null");
 		}
+	}
+
+	@Test
+	void socketWhenTokenExpiresThenClosedWithTokenExpiredAndUpstreamClosedNormally() throws InterruptedException {
+		// exp has whole-second precision: this token lives 2 to 3 seconds
+		Instant exp = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
+		long expMillis = exp.toEpochMilli();
+		try (TestSocket socket = open(token().expiresAt(exp).sign())) {
+			for (int n = 0; socket.closed() == null && System.currentTimeMillis() < expMillis + 3000; n++) {
+				socket.send("tick " + n);
+				Thread.sleep(100);
+			}
+			TestSocket.Closed closed = socket.closed();
+			assertThat(closed).as("closed by the gateway").isNotNull();
+			assertThat(closed.status().code()).isEqualTo(4401);
+			assertThat(closed.status().reasonText()).isEqualTo("token_expired");
+			assertThat(closed.atMillis()).as("closed within a second of expiry").isBetween(expMillis, expMillis + 1000);
+			long lastEcho = socket.received().stream()
+				.filter((received) -> received.text().startsWith("tick"))
+				.mapToLong(TestSocket.Received::atMillis)
+				.max()
+				.orElseThrow();
+			assertThat(lastEcho).as("messages flowed until expiry").isGreaterThan(expMillis - 400);
+		}
+		expectUpstreamClosedNormally();
+	}
+
+	@Test
+	void socketWhenSessionRevokedThenClosedWithSessionRevokedWithinASecond() {
+		String otherSession = token().claim("sid", UUID.randomUUID().toString()).sign();
+		try (TestSocket socket = open(token().sign()); TestSocket other = open(otherSession)) {
+			long revokedAt = System.currentTimeMillis();
+			// as the feed would
+			this.revocations.apply(new RevocationEvent(1, RevocationEvent.SESSION, this.sessionId, revokedAt,
+					revokedAt + 960_000));
+			await().atMost(Duration.ofSeconds(1)).until(() -> socket.closed() != null);
+			assertThat(socket.closed().status().code()).isEqualTo(4401);
+			assertThat(socket.closed().status().reasonText()).isEqualTo("session_revoked");
+			assertThat(socket.closed().atMillis() - revokedAt).isLessThan(1000);
+			other.send("still here");
+			await().atMost(Duration.ofSeconds(5)).until(() -> other.texts().contains("still here"));
+			assertThat(other.closed()).isNull();
+		}
+		expectUpstreamClosedNormally();
+	}
+
+	@Test
+	void socketWhenUserLoggedOutEverywhereThroughFeedThenClosedWithSessionRevoked() {
+		String otherUser = UUID.randomUUID().toString();
+		Instant issued = Instant.now().minusSeconds(2);
+		try (TestSocket socket = open(TestTokens.accessToken(key, issued).claim("sub", this.userId)
+			.claim("sid", this.sessionId).sign());
+				TestSocket other = open(TestTokens.accessToken(key, issued).claim("sub", otherUser).sign())) {
+			long revokedAt = System.currentTimeMillis();
+			feed.revoke(RevocationEvent.USER, this.userId, revokedAt, revokedAt + 960_000);
+			await().atMost(Duration.ofSeconds(1)).until(() -> socket.closed() != null);
+			assertThat(socket.closed().status().code()).isEqualTo(4401);
+			assertThat(socket.closed().status().reasonText()).isEqualTo("session_revoked");
+			assertThat(other.closed()).isNull();
+		}
+		expectUpstreamClosedNormally();
+	}
+
+	@AfterEach
+	void nothingLeftTracked() {
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.sockets.tracked() == 0);
+	}
+
+	private void expectUpstreamClosedNormally() {
+		await().atMost(Duration.ofSeconds(5)).until(() -> upstream.closeOf(this.sessionId) != null);
+		assertThat(upstream.closeOf(this.sessionId)).isEqualTo(WebSocketCloseStatus.NORMAL_CLOSURE);
 	}
 
 }
