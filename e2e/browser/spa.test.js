@@ -147,6 +147,36 @@ step('two tabs at expiry without Web Locks then both carry on (BroadcastChannel 
 	await c.context.close();
 });
 
+step('live echo across access-token expiry then the socket refreshes once and reconnects, and echo goes on', async () => {
+	// the access cookie is gone: the first upgrade is refused, so the client refreshes once and retries
+	await a.tab1.bringToFront();
+	await waitPastAccessTtl();
+	const refreshesBefore = a.refreshes.length;
+	await a.tab1.click('#echo-connect');
+	await a.tab1.waitForSelector('#echo-log[data-state="open"][data-opens="1"]');
+	assert.equal(await a.tab1.getAttribute('#echo-log', 'data-last-close'), 'upgrade refused');
+	assert.equal(a.refreshes.length - refreshesBefore, 1, 'one refresh before the socket opened');
+	const me = await a.tab1.evaluate(async () => (await import('/portcullis-client.js')).me());
+	await a.tab1.waitForFunction(() => document.getElementById('echo-log').dataset.last?.startsWith('{'), null,
+		{ polling: 50 });
+	const opened = JSON.parse(await a.tab1.getAttribute('#echo-log', 'data-last'));
+	assert.equal(opened.identity['X-User-Id'], me.id, 'the upstream saw the identity on the upgrade');
+	await sendEcho(a.tab1, 'before expiry');
+	await screenshot(a.tab1, '05b-live-echo');
+
+	// the gateway closes the socket when its token expires: 4401 token_expired, one refresh, reconnected
+	const refreshesAtOpen = a.refreshes.length;
+	await a.tab1.waitForSelector('#echo-log[data-state="open"][data-opens="2"]', { timeout: ACCESS_TTL_MS + 15_000 });
+	assert.equal(await a.tab1.getAttribute('#echo-log', 'data-last-close'), '4401 token_expired');
+	assert.equal(a.refreshes.length - refreshesAtOpen, 1, 'one refresh for the reconnection');
+	await sendEcho(a.tab1, 'after expiry');
+	assert.deepEqual(await loggedOutEvents(a.tab1), []);
+	assert.equal(await a.tab1.getAttribute('#status', 'data-state'), 'signed-in');
+	await screenshot(a.tab1, '05c-live-echo-reconnected');
+	await a.tab1.click('#echo-disconnect');
+	await a.tab1.waitForSelector('#echo-log[data-state="closed"]');
+});
+
 step('revoke a session in one tab then the other browser tab is logged out on its next call', async () => {
 	Object.assign(b, await newBrowserContext());
 	b.tab = await openDemo(b.context);
@@ -264,6 +294,14 @@ async function waitForCall(page, n) {
 
 async function callCount(page) {
 	return Number(await page.getAttribute('#upstream-result', 'data-call') ?? 0);
+}
+
+/** Sends a message on the demo page's live echo and waits for the upstream to echo it. */
+async function sendEcho(page, text) {
+	await page.fill('#echo-text', text);
+	await page.click('#echo-send');
+	await page.waitForFunction((sent) => document.getElementById('echo-log').textContent.includes(`← ${sent}\n`), text,
+		{ polling: 50 });
 }
 
 async function loggedOutEvents(page) {

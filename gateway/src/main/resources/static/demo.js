@@ -1,10 +1,12 @@
 // The demo page's behaviour: every call goes through portcullis-client.js.
 import {
-	PortcullisError, authFetch, login, logout, logoutAll, me, onLoggedOut, register, revokeSession, sessions,
+	PortcullisError, authFetch, login, logout, logoutAll, me, onLoggedOut, openSocket, register, revokeSession, sessions,
 } from '/portcullis-client.js';
 
 const $ = (id) => document.getElementById(id);
 let upstreamCalls = 0;
+/** The live echo socket while connected. */
+let echo = null;
 
 onLoggedOut(({ code }) => {
 	log(`logged out (${code})`);
@@ -38,6 +40,47 @@ $('call-upstream').addEventListener('click', () => run(async () => {
 	result.textContent = `HTTP ${response.status}\n${JSON.stringify(await response.json(), null, 2)}`;
 	log(`GET /api/hello → ${response.status}`);
 }));
+
+$('echo-connect').addEventListener('click', () => {
+	if (echo) {
+		return;
+	}
+	echoState('connecting');
+	echo = openSocket('/api/ws/echo', {
+		onOpen: (socket) => {
+			$('echo-log').dataset.opens = String(socket.opens);
+			echoState('open');
+			echoLog(socket.opens === 1 ? 'connected' : `reconnected (#${socket.opens})`);
+			log(socket.opens === 1 ? 'live echo connected' : 'live echo reconnected after its token expired');
+		},
+		onMessage: (data) => {
+			$('echo-log').dataset.last = String(data);
+			echoLog(`← ${data}`);
+		},
+		onReconnecting: ({ code, reason, opened }) => {
+			$('echo-log').dataset.lastClose = opened ? `${code} ${reason}` : 'upgrade refused';
+			echoState('connecting');
+			echoLog(opened ? `closed ${code} ${reason}: refreshing, reconnecting` : 'upgrade refused: refreshing, retrying');
+		},
+		onClose: ({ code, reason, loggedOut }) => {
+			echo = null;
+			echoState('closed');
+			echoLog(`closed ${code}${reason ? ` ${reason}` : ''}${loggedOut ? ' (logged out)' : ''}`);
+		},
+	});
+});
+
+$('echo-send').addEventListener('click', () => {
+	const text = $('echo-text').value;
+	if (echo?.readyState !== WebSocket.OPEN) {
+		echoLog('not connected');
+		return;
+	}
+	echo.send(text);
+	echoLog(`→ ${text}`);
+});
+
+$('echo-disconnect').addEventListener('click', () => echo?.close());
 
 $('load-sessions').addEventListener('click', () => run(loadSessions));
 $('logout').addEventListener('click', () => run(logout));
@@ -100,6 +143,19 @@ function showSignedOut(text) {
 	$('signed-out').hidden = false;
 	$('sessions').replaceChildren();
 	$('upstream-result').textContent = '';
+	echo?.close();
+}
+
+function echoState(state) {
+	$('echo-log').dataset.state = state;
+	$('echo-connect').disabled = state !== 'closed';
+	$('echo-disconnect').disabled = state === 'closed';
+	$('echo-send').disabled = state !== 'open';
+}
+
+function echoLog(text) {
+	const log = $('echo-log');
+	log.textContent = `${log.textContent}${new Date().toLocaleTimeString()} ${text}\n`.split('\n').slice(-12).join('\n');
 }
 
 /** Runs a UI action; failures other than "logged out" are shown, never swallowed. */

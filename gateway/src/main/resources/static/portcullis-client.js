@@ -2,10 +2,21 @@
  * Portcullis browser client: cookie sessions against a Portcullis gateway, with no dependencies
  * and no build step. Import it straight from the gateway:
  *
- *   import { authFetch, login, onLoggedOut } from '/portcullis-client.js';
+ *   import { authFetch, login, onLoggedOut, openSocket } from '/portcullis-client.js';
  *
  * Tokens live in HttpOnly cookies, so this module never sees one. It only decides, from the
  * gateway's 401 `code`, whether to refresh and retry or to tell the app the user is logged out.
+ *
+ * WebSockets ({@link openSocket}) follow the same rules. The gateway checks the access cookie and
+ * the page's `Origin` at the upgrade, and ends an open socket when its access ends, with close
+ * code {@link ACCESS_ENDED} (4401) and the 401 `code` as the reason:
+ *
+ * | close            | meaning                                  | what openSocket does |
+ * |------------------|------------------------------------------|----------------------|
+ * | 4401 `token_expired`   | the token that opened the socket expired | refreshes once, reconnects once |
+ * | 4401 `session_revoked` | logout, revocation, logout everywhere    | clears the cookies, dispatches {@link LOGGED_OUT_EVENT}; no refresh |
+ * | closed before open     | the upgrade was refused (the browser hides the 401/403) | refreshes once, reconnects once; a refresh answered 401 dispatches {@link LOGGED_OUT_EVENT} |
+ * | anything else          | the upstream or the network ended it     | `onClose`; reconnecting is up to the app |
  *
  * @module portcullis-client
  */
@@ -26,6 +37,12 @@ const REFRESHABLE = new Set([
  * detected): no refresh can help, so the user is logged out at once and the stale cookies cleared.
  */
 const SESSION_REVOKED = 'session_revoked';
+
+/**
+ * WebSocket close code with which the gateway ends a socket whose access ended; the close reason
+ * is the 401 `code` (`token_expired` or `session_revoked`).
+ */
+export const ACCESS_ENDED = 4401;
 
 const LOCK_NAME = 'portcullis-refresh';
 const CHANNEL_NAME = 'portcullis';
@@ -142,6 +159,120 @@ export async function authFetch(input, init = {}) {
 		dispatchLoggedOut(await problemCode(retried), 401);
 	}
 	return retried;
+}
+
+/**
+ * Opens a WebSocket through the gateway that survives access-token expiry: the browser sends the
+ * access cookie with the upgrade, and when the gateway ends the socket because the token expired
+ * (close 4401 `token_expired`) the socket is refreshed and reopened once, transparently; the app
+ * sees another `onOpen`. A socket whose upgrade fails (browsers do not reveal the status of a
+ * refused upgrade; usually an access cookie that expired while the page was idle) gets one
+ * refresh and one retry as well. When the session has ended (4401 `session_revoked`, or a refresh
+ * answered 401) {@link LOGGED_OUT_EVENT} is dispatched and the socket stays closed. The refresh is
+ * the one {@link authFetch} uses: shared by concurrent calls and across tabs.
+ *
+ * Relative paths are resolved against the gateway's base URL, `http` becoming `ws`. The page's
+ * origin must be in the gateway's `portcullis.gateway.cors.allowed-origins`.
+ *
+ * @param {string | URL} path e.g. `/api/ws/echo`
+ * @param {{
+ *   onOpen?: (socket: PortcullisSocket) => void,
+ *   onMessage?: (data: string | Blob | ArrayBuffer, event: MessageEvent) => void,
+ *   onReconnecting?: (detail: {code: number, reason: string, opened: boolean}) => void,
+ *   onClose?: (detail: {code: number, reason: string, wasClean: boolean, loggedOut: boolean}) => void,
+ *   protocols?: string | string[],
+ * }} [handlers] `onOpen` runs on every (re)connection; `onReconnecting` when a connection closed
+ *   (or never opened) and the socket refreshes and reconnects; `onClose` once, when the socket is
+ *   closed for good (by the app, the upstream, the network, or because the user is logged out)
+ * @returns {PortcullisSocket}
+ *
+ * @typedef {object} PortcullisSocket
+ * @property {(data: string | ArrayBufferLike | Blob | ArrayBufferView) => void} send sends on the
+ *   current connection (throws while it is not open, as `WebSocket.send` does)
+ * @property {(code?: number, reason?: string) => void} close closes for good: no reconnection
+ * @property {number} opens how many times the socket opened (2 after one reconnection)
+ * @property {number} readyState the current connection's `WebSocket.readyState`
+ */
+export function openSocket(path, { onOpen, onMessage, onReconnecting, onClose, protocols } = {}) {
+	const url = new URL(String(path), baseUrl);
+	url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+	let socket = null;
+	let closedByApp = false;
+	/** Whether the one refresh-and-reconnect since the last successful open was used. */
+	let retried = false;
+	const handle = {
+		opens: 0,
+		get readyState() {
+			return socket ? socket.readyState : WebSocket.CLOSED;
+		},
+		send(data) {
+			socket.send(data);
+		},
+		close(code = 1000, reason = '') {
+			closedByApp = true;
+			socket?.close(code, reason);
+		},
+	};
+	connect();
+	return handle;
+
+	function connect() {
+		const startedAt = Date.now();
+		let opened = false;
+		socket = new WebSocket(url, protocols);
+		socket.onopen = () => {
+			opened = true;
+			retried = false;
+			handle.opens += 1;
+			onOpen?.(handle);
+		};
+		socket.onmessage = (event) => onMessage?.(event.data, event);
+		socket.onclose = (event) => closed(event, opened, startedAt);
+	}
+
+	async function closed(event, opened, startedAt) {
+		if (closedByApp) {
+			return finish(event, false);
+		}
+		const accessEnded = event.code === ACCESS_ENDED;
+		if (accessEnded && event.reason === SESSION_REVOKED) {
+			await clearCookies();
+			dispatchLoggedOut(SESSION_REVOKED, 401);
+			return finish(event, true);
+		}
+		// every successful open gives the retry back: only a refused retry of an upgrade skips this
+		if (((accessEnded && REFRESHABLE.has(event.reason)) || !opened) && !retried) {
+			retried = true;
+			onReconnecting?.({ code: event.code, reason: event.reason, opened });
+			let refreshed;
+			try {
+				// cookies renewed in the very millisecond this connection started are the ones it
+				// used (a reconnection starts right after its refresh): only later ones are newer
+				refreshed = await refreshOnce(startedAt + 1);
+			}
+			catch {
+				// offline: not logged out, the app may try later
+				return finish(event, false);
+			}
+			if (refreshed.status === 401) {
+				return loggedOut(event, await problemCode(refreshed) ?? 'invalid_refresh');
+			}
+			if (refreshed.ok && !closedByApp) {
+				return connect();
+			}
+			// the auth service is unavailable (503, 429): not logged out, the app may try later
+		}
+		return finish(event, false);
+	}
+
+	function loggedOut(event, code) {
+		dispatchLoggedOut(code, 401);
+		finish(event, true);
+	}
+
+	function finish(event, isLoggedOut) {
+		onClose?.({ code: event.code, reason: event.reason, wasClean: event.wasClean, loggedOut: isLoggedOut });
+	}
 }
 
 /**

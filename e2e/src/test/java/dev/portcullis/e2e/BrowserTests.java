@@ -13,8 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The demo page and {@code portcullis-client.js} driven in a real Chromium by Playwright
  * ({@code e2e/browser/spa.test.js}) against the released jars: login, a proxied call, transparent
- * refresh after expiry, two tabs refreshing at once, revocation and logout. Screenshots of every
- * step land in {@code target/browser-screenshots}.
+ * refresh after expiry, two tabs refreshing at once, a WebSocket that reconnects across token
+ * expiry, revocation and logout. Screenshots of every step land in
+ * {@code target/browser-screenshots}.
  */
 class BrowserTests {
 
@@ -24,7 +25,7 @@ class BrowserTests {
 	static final Duration NODE_TIMEOUT = Duration.ofMinutes(5);
 
 	@Test
-	void demoPageWhenDrivenInChromiumThenLoginRefreshTwoTabsRevokeAndLogoutWork() throws Exception {
+	void demoPageWhenDrivenInChromiumThenLoginRefreshTwoTabsSocketRevokeAndLogoutWork() throws Exception {
 		BrowserToolchain browser = BrowserToolchain.requireOrSkip();
 		Path data = Files.createTempDirectory("portcullis-browser");
 		List<String> auth = List.of("--spring.profiles.active=embedded", "--PORTCULLIS_DATA_DIR=" + data,

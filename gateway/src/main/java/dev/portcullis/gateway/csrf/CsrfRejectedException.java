@@ -4,11 +4,12 @@ import dev.portcullis.contract.ErrorCodes;
 import dev.portcullis.gateway.web.GatewayException;
 
 /**
- * An unsafe request that did not come from an allowed origin.
+ * A cookie-authenticated request that did not come from an allowed origin: an unsafe method
+ * (see {@link CsrfFilter}) or a WebSocket upgrade.
  */
-final class CsrfRejectedException extends GatewayException {
+public final class CsrfRejectedException extends GatewayException {
 
-	CsrfRejectedException() {
+	public CsrfRejectedException() {
 		super(ErrorCodes.CSRF_REJECTED, "Cross-site request rejected");
 	}
 

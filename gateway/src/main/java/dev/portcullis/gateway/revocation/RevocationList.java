@@ -1,10 +1,15 @@
 package dev.portcullis.gateway.revocation;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import dev.portcullis.contract.revocation.RevocationEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * The gateway's denylist: what the revocation feed says no longer grants access, held in
@@ -30,8 +35,14 @@ import dev.portcullis.contract.revocation.RevocationEvent;
  *
  * <p>Reads are lock-free and allocate nothing; with an empty list a check is one volatile
  * read. Writes come from the single feed subscription and are rare.
+ *
+ * <p>Whoever holds access granted earlier (an open WebSocket) can {@link #addListener listen}
+ * for events: each listener hears every event once the list already refuses what it revokes.
+ * Listeners cost nothing on the check.
  */
 public final class RevocationList {
+
+	private static final Log logger = LogFactory.getLog(RevocationList.class);
 
 	private final Map<String, Long> sessions = new ConcurrentHashMap<>();
 
@@ -42,6 +53,8 @@ public final class RevocationList {
 	private final long graceMillis;
 
 	private volatile boolean empty = true;
+
+	private final List<Consumer<RevocationEvent>> listeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Creates an empty list.
@@ -72,10 +85,33 @@ public final class RevocationList {
 	}
 
 	/**
-	 * Adds one revocation.
+	 * Adds one revocation, then tells the listeners.
 	 * @param event the event as the feed delivered it
 	 */
-	public synchronized void apply(RevocationEvent event) {
+	public void apply(RevocationEvent event) {
+		record(event);
+		for (Consumer<RevocationEvent> listener : this.listeners) {
+			try {
+				listener.accept(event);
+			}
+			catch (RuntimeException ex) {
+				// the list is updated already; a failing listener must not make the feed replay
+				logger.warn("A revocation listener failed on event " + event.id(), ex);
+			}
+		}
+	}
+
+	/**
+	 * Calls {@code listener} with every event applied from now on, on the thread that applies
+	 * it, after {@link #revokes} refuses what the event revokes. A listener must be quick and
+	 * must not block: it runs on the feed's event loop.
+	 * @param listener what to call
+	 */
+	public void addListener(Consumer<RevocationEvent> listener) {
+		this.listeners.add(listener);
+	}
+
+	private synchronized void record(RevocationEvent event) {
 		long forgetAfter = event.until() + this.graceMillis;
 		switch (event.kind()) {
 			case RevocationEvent.SESSION -> this.sessions.merge(event.subject(), forgetAfter, Math::max);

@@ -81,6 +81,10 @@ class AccessCheckFilter implements GlobalFilter, Ordered {
 
 	private ServerWebExchange withIdentity(ServerWebExchange exchange, Route route, String token,
 			VerifiedAccess access) {
+		if (access != null) {
+			// what later steps (the WebSocket guard) need to know about the caller
+			exchange.getAttributes().put(VerifiedAccess.ATTRIBUTE, access);
+		}
 		ServerHttpRequest request = exchange.getRequest();
 		HttpHeaders upstream = this.identity.upstreamHeaders(request.getHeaders(),
 				this.routes.forwardsAuthCookies(route), this.routes.forwardsToken(route), token, access);

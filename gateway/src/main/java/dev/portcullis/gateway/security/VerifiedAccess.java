@@ -15,6 +15,12 @@ import java.util.List;
 public record VerifiedAccess(String userId, String sessionId, List<String> roles, String keyId, long issuedAtMillis,
 		long expiresAtMillis) {
 
+	/**
+	 * The exchange attribute holding the identity the access check verified for a request on a
+	 * protected route; absent on public routes.
+	 */
+	public static final String ATTRIBUTE = VerifiedAccess.class.getName();
+
 	public VerifiedAccess {
 		roles = List.copyOf(roles);
 	}

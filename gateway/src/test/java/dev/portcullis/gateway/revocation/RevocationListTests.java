@@ -2,6 +2,8 @@ package dev.portcullis.gateway.revocation;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.portcullis.contract.revocation.RevocationEvent;
 import org.junit.jupiter.api.Test;
@@ -109,6 +111,28 @@ class RevocationListTests {
 		assertThat(this.list.forgetExpired(UNTIL + GRACE + 1)).isEqualTo(1);
 		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T09:59:00Z")).isFalse();
 		assertThat(revokes(USER, OTHER_SESSION, "k1", "2026-01-15T09:59:00Z")).isTrue();
+	}
+
+	@Test
+	void applyWhenListenerAddedThenHearsEachLaterEventOnceTheListRefusesIt() {
+		List<String> heard = new ArrayList<>();
+		this.list.apply(event(RevocationEvent.SESSION, OTHER_SESSION));
+		this.list.addListener((event) -> heard.add(event.subject() + " refused="
+				+ revokes(USER, event.subject(), "k1", "2026-01-15T09:59:00Z")));
+		this.list.apply(event(RevocationEvent.SESSION, SESSION));
+		assertThat(heard).containsExactly(SESSION + " refused=true");
+	}
+
+	@Test
+	void applyWhenListenerFailsThenListUpdatedAndOtherListenersStillHear() {
+		List<RevocationEvent> heard = new ArrayList<>();
+		this.list.addListener((event) -> {
+			throw new IllegalStateException("broken listener");
+		});
+		this.list.addListener(heard::add);
+		this.list.apply(event(RevocationEvent.KEY, "k1"));
+		assertThat(heard).hasSize(1);
+		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T09:59:00Z")).isTrue();
 	}
 
 }

@@ -137,6 +137,25 @@ class AccessCheckFilterTests {
 	}
 
 	@Test
+	void filterWhenValidThenExposesVerifiedAccessToLaterSteps() {
+		MockServerWebExchange exchange = exchange(withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "=" + validToken()),
+				route(Map.of()));
+		StepVerifier.create(this.filter.filter(exchange, this.chain)).verifyComplete();
+		VerifiedAccess access = this.forwarded.get().getAttribute(VerifiedAccess.ATTRIBUTE);
+		assertThat(access).isNotNull();
+		assertThat(access.userId()).isEqualTo(TestTokens.USER_ID);
+		assertThat(access.expiresAtMillis()).isEqualTo(NOW.plusSeconds(900).toEpochMilli());
+	}
+
+	@Test
+	void filterWhenPublicRouteThenNoVerifiedAccess() {
+		MockServerWebExchange exchange = exchange(withCookies(MockServerHttpRequest.get("/open/x"), ACCESS + "=" + validToken()),
+				route(Map.of()));
+		StepVerifier.create(this.filter.filter(exchange, this.chain)).verifyComplete();
+		assertThat(this.forwarded.get().<VerifiedAccess>getAttribute(VerifiedAccess.ATTRIBUTE)).isNull();
+	}
+
+	@Test
 	void filterWhenHeaderRepeatedThenEveryValueForwardedInOrder() {
 		MockServerWebExchange exchange = exchange(withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "=" + validToken())
 			.header("Accept-Language", "de", "en;q=0.5")
