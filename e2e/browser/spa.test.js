@@ -184,20 +184,23 @@ step('revoke a session in one tab then the other browser tab is logged out on it
 	await a.tab1.click('#load-sessions');
 	await a.tab1.waitForSelector('#sessions[data-count="2"]');
 	await screenshot(a.tab1, '06-sessions-before-revoke');
+	// a fresh access token for the browser about to be revoked, so it is still alive when the
+	// revocation arrives (tokens live ACCESS_TTL_MS here)
+	assert.equal(await b.tab.evaluate(async () => (await fetch('/auth/refresh', { method: 'POST' })).status), 200);
 	await a.tab1.click('#sessions tr:not(.current) button.revoke');
 	await a.tab1.waitForSelector('#sessions[data-count="1"]');
 	assert.equal(await a.tab1.getAttribute('#sessions tr', 'class'), 'current');
-	await screenshot(a.tab1, '07-session-revoked');
 
 	// the revocation reaches the gateway within a second: the revoked browser's next call is
 	// refused with session_revoked, no refresh is tried, and the client clears the cookies
-	await waitForRevocation();
+	await waitForRevocation((await authCookies(b.context)).get(ACCESS).value);
 	await b.tab.click('#call-upstream');
 	await expectState(b.tab, 'signed-out');
 	assert.deepEqual((await loggedOutEvents(b.tab)).map((detail) => detail.code), ['session_revoked']);
 	assert.equal((await authCookies(b.context)).size, 0, 'the client cleared the cookies');
 	await screenshot(b.tab, '08-other-tab-logged-out');
 	assert.equal(await a.tab1.getAttribute('#status', 'data-state'), 'signed-in', 'the revoking tab stays logged in');
+	await screenshot(a.tab1, '07-session-revoked');
 });
 
 step('logout then cookies are cleared and every tab of the browser is logged out', async () => {
@@ -314,9 +317,18 @@ async function authCookies(context) {
 		.map((cookie) => [cookie.name, cookie]));
 }
 
-/** Longer than the revocation feed's one-second promise, shorter than an access token's life. */
-function waitForRevocation() {
-	return new Promise((resolve) => setTimeout(resolve, 1500));
+/** Waits (at most 2 s) until the gateway refuses this access token with session_revoked. */
+async function waitForRevocation(accessToken) {
+	const deadline = Date.now() + 2000;
+	while (Date.now() < deadline) {
+		const response = await fetch(GATEWAY + '/api/hello', { headers: { Cookie: `${ACCESS}=${accessToken}` } });
+		const code = response.status === 401 ? (await response.json()).code : undefined;
+		if (code === 'session_revoked') {
+			return;
+		}
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+	assert.fail('the gateway did not refuse the revoked session within 2 s');
 }
 
 function waitPastAccessTtl() {
