@@ -3,7 +3,7 @@ package dev.portcullis.auth.loadtest;
 import java.util.UUID;
 
 /** A test user and its live session: what one virtual user of a load test needs. */
-public record SeededSession(UUID userId, String email, String password, String accessToken, String refreshToken) {
+record SeededSession(UUID userId, String email, String password, String accessToken, String refreshToken) {
 
 	/** The columns of {@link #csvLine()}, the header of a sessions file. */
 	static final String CSV_HEADER = "user_id,email,password,access_token,refresh_token";

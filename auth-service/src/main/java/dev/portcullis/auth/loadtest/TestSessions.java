@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * one password hash for all, batched inserts, and cookies made by the same code as a login's.
  */
 @Component
-public class TestSessions {
+class TestSessions {
 
 	/** Users per batch: one multi-row insert per table, and a few thousand bound values. */
 	static final int BATCH = 500;
@@ -49,7 +49,7 @@ public class TestSessions {
 	 * {@code signAccessTokens} the access token is left empty: RS256 signing is most of the cost,
 	 * and a client's first call then refreshes, as one whose access cookie expired does.
 	 */
-	public Flux<SeededSession> seed(int count, String password, boolean signAccessTokens) {
+	Flux<SeededSession> seed(int count, String password, boolean signAccessTokens) {
 		String shared = (password != null) ? password : "Load-" + this.randoms.token(12);
 		String run = HexFormat.of().formatHex(this.randoms.bytes(4));
 		return this.users.hashTestPassword(shared)
@@ -59,13 +59,13 @@ public class TestSessions {
 	}
 
 	/** How many test users there are and how many of their sessions are live. */
-	public Mono<Summary> summary() {
+	Mono<Summary> summary() {
 		return Mono.zip(this.users.countTestUsers(), this.sessions.countActiveOfTestUsers())
 			.map((counts) -> new Summary(counts.getT1(), counts.getT2()));
 	}
 
 	/** Deletes every test user with its sessions, and nothing else; emits how many users. */
-	public Mono<Long> delete() {
+	Mono<Long> delete() {
 		return this.users.deleteTestUsers(BATCH);
 	}
 
@@ -83,7 +83,7 @@ public class TestSessions {
 	}
 
 	/** What {@link #summary} counts. */
-	public record Summary(long users, long liveSessions) {
+	record Summary(long users, long liveSessions) {
 	}
 
 }
