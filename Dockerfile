@@ -10,6 +10,7 @@ COPY test-support test-support
 COPY auth-service auth-service
 COPY gateway gateway
 COPY sample-upstream sample-upstream
+COPY load-tests/pom.xml load-tests/pom.xml
 COPY e2e/pom.xml e2e/pom.xml
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -q -B -DskipTests package -pl ${MODULE} -am \
  && cp ${MODULE}/target/*-exec.jar /app.jar

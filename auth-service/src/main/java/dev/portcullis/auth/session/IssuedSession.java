@@ -5,7 +5,10 @@ import java.util.UUID;
 
 import dev.portcullis.auth.token.AccessToken;
 
-/** What a login or refresh hands the client: both tokens and when the session ends. */
+/**
+ * What a login or refresh hands the client: both tokens and when the session ends. The access
+ * token is null only for test sessions made without one ({@link SessionService#startAll}).
+ */
 public record IssuedSession(UUID userId, UUID sessionId, String refreshToken, Instant sessionExpiresAt,
 		AccessToken accessToken) {
 

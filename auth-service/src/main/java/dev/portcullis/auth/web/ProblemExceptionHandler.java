@@ -4,6 +4,7 @@ import java.util.List;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -21,9 +22,10 @@ import org.springframework.web.server.WebExceptionHandler;
  * Answers failures raised in web filters, which run before any handler and so never reach
  * {@link ProblemAdvice}, through the same {@link Problems} and the same JSON encoder as every
  * other error answer. Runs ahead of Spring Boot's error handler (order -1); anything it does not
- * know is left to that.
+ * know is left to that. Only in the server: the command-line modes have no codecs to write with.
  */
 @Component
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
 	private final ServerResponse.Context context;

@@ -1,0 +1,119 @@
+package dev.portcullis.auth.loadtest;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of {@code seed-sessions}: what to do, with which options; every other
+ * argument ({@code --spring.r2dbc.url=…}, {@code --portcullis.auth.…}) configures the service.
+ *
+ * @param action seed (the default), list or delete
+ * @param count test users to create
+ * @param out the sessions file to write
+ * @param password the test users' password; null for a random one
+ * @param confirmed whether {@value #CONFIRMATION} was given
+ * @param signAccessTokens false with {@value #WITHOUT_ACCESS_TOKENS}
+ * @param springArgs the remaining arguments, for the application context
+ */
+record SeedOptions(Action action, int count, Path out, String password, boolean confirmed, boolean signAccessTokens,
+		String[] springArgs) {
+
+	static final String COMMAND = "seed-sessions";
+
+	static final String CONFIRMATION = "--i-know-this-is-not-production";
+
+	static final String WITHOUT_ACCESS_TOKENS = "--without-access-tokens";
+
+	static final int MAX_COUNT = 1_000_000;
+
+	static final String USAGE = """
+			Usage: java -jar portcullis-auth-service-<version>-exec.jar seed-sessions [list | delete]
+			         [--count=1000] [--out=sessions.csv] [--password=<shared password>] [--without-access-tokens]
+			         --i-know-this-is-not-production
+			         [--spring.r2dbc.url=… --spring.flyway.url=… | --spring.profiles.active=embedded] [other settings]
+			  seed-sessions          creates --count test users with one live session each and writes their
+			                         cookies to --out (user_id,email,password,access_token,refresh_token);
+			                         --without-access-tokens leaves access_token empty (no RS256 signature per
+			                         user: several times faster; each virtual user refreshes on its first call)
+			  seed-sessions list     counts the test users and their live sessions
+			  seed-sessions delete   deletes every test user and its sessions, and nothing else
+			Uses the auth service's own settings (database, master secret, token lifetimes) as the service does.""";
+
+	static boolean isCommand(String[] args) {
+		return args.length > 0 && COMMAND.equals(args[0]);
+	}
+
+	/** Parses everything after the command word; {@link IllegalArgumentException} says what is wrong. */
+	static SeedOptions parse(String[] args) {
+		Action action = Action.SEED;
+		int count = 1000;
+		Path out = Path.of("sessions.csv");
+		String password = null;
+		boolean confirmed = false;
+		boolean signAccessTokens = true;
+		List<String> spring = new ArrayList<>();
+		for (int i = 1; i < args.length; i++) {
+			String arg = args[i];
+			if (i == 1 && !arg.startsWith("-")) {
+				action = Action.named(arg);
+			}
+			else if (arg.equals(CONFIRMATION)) {
+				confirmed = true;
+			}
+			else if (arg.equals(WITHOUT_ACCESS_TOKENS)) {
+				signAccessTokens = false;
+			}
+			else if (arg.startsWith("--count=")) {
+				count = count(arg.substring("--count=".length()));
+			}
+			else if (arg.startsWith("--out=")) {
+				out = Path.of(arg.substring("--out=".length()));
+			}
+			else if (arg.startsWith("--password=")) {
+				password = arg.substring("--password=".length());
+			}
+			else if (arg.startsWith("--")) {
+				spring.add(arg);
+			}
+			else {
+				throw new IllegalArgumentException("Unexpected argument " + arg + "\n" + USAGE);
+			}
+		}
+		return new SeedOptions(action, count, out, password, confirmed, signAccessTokens, spring.toArray(String[]::new));
+	}
+
+	private static int count(String value) {
+		try {
+			int count = Integer.parseInt(value);
+			if (count >= 1 && count <= MAX_COUNT) {
+				return count;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// reported below
+		}
+		throw new IllegalArgumentException("--count must be a whole number from 1 to " + MAX_COUNT + ", was " + value);
+	}
+
+	/** What the command does. */
+	enum Action {
+
+		SEED, LIST, DELETE;
+
+		/** Whether it writes to the database, and so needs the confirmation. */
+		boolean changesData() {
+			return this != LIST;
+		}
+
+		static Action named(String name) {
+			return switch (name) {
+				case "list" -> LIST;
+				case "delete" -> DELETE;
+				default -> throw new IllegalArgumentException("Unknown sub-command " + name + "\n" + USAGE);
+			};
+		}
+
+	}
+
+}

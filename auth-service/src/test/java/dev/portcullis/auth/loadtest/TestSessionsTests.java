@@ -1,0 +1,112 @@
+package dev.portcullis.auth.loadtest;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+import dev.portcullis.auth.support.AuthClient;
+import dev.portcullis.auth.support.AuthClient.Tokens;
+import dev.portcullis.auth.support.AuthServiceTest;
+import dev.portcullis.auth.token.AccessClaims;
+import dev.portcullis.auth.token.AccessTokenVerifier;
+import dev.portcullis.testsupport.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Test sessions on PostgreSQL: genuine cookies, one password hash, and a delete that spares real users. */
+@AuthServiceTest
+class TestSessionsTests {
+
+	@Autowired
+	TestSessions testSessions;
+
+	@Autowired
+	AccessTokenVerifier verifier;
+
+	@Autowired
+	WebTestClient client;
+
+	AuthClient auth;
+
+	@BeforeEach
+	void setUp() {
+		this.auth = new AuthClient(this.client);
+	}
+
+	@Test
+	void seedWhenCountGivenThenEachUserHasOneLiveSessionWhoseCookiesWork() {
+		List<SeededSession> seeded = this.testSessions.seed(3, null, true).collectList().block();
+
+		assertThat(seeded).hasSize(3);
+		assertThat(seeded).extracting(SeededSession::userId).doesNotHaveDuplicates();
+		for (SeededSession session : seeded) {
+			AccessClaims claims = this.verifier.verify(session.accessToken()).block();
+			assertThat(claims.userId()).isEqualTo(session.userId());
+			assertThat(claims.roles()).containsExactly("user");
+			this.client.get().uri("/auth/me").cookie(AuthClient.ACCESS, session.accessToken()).exchange()
+				.expectStatus().isOk().expectBody().jsonPath("$.email").isEqualTo(session.email());
+			Tokens rotated = this.auth.refreshed(new Tokens(session.accessToken(), session.refreshToken(), session.email()));
+			assertThat(rotated.refresh()).isNotEqualTo(session.refreshToken());
+			assertThat(this.verifier.verify(rotated.access()).block().sessionId()).isEqualTo(claims.sessionId());
+		}
+	}
+
+	@Test
+	void seedWhenWithoutAccessTokensThenAccessIsEmptyAndTheFirstRefreshMakesOne() {
+		SeededSession seeded = this.testSessions.seed(1, null, false).blockLast();
+
+		assertThat(seeded.accessToken()).isEmpty();
+		Tokens rotated = this.auth.refreshed(new Tokens("", seeded.refreshToken(), seeded.email()));
+		assertThat(this.verifier.verify(rotated.access()).block().userId()).isEqualTo(seeded.userId());
+	}
+
+	@Test
+	void seedWhenPasswordGivenThenUsersShareOneHashAndCanLogInWithIt() throws SQLException {
+		List<SeededSession> seeded = this.testSessions.seed(TestSessions.BATCH + 2, "a shared load-test password", false)
+			.collectList()
+			.block();
+
+		assertThat(seeded).hasSize(TestSessions.BATCH + 2);
+		try (Connection db = TestDatabase.get().connect();
+				ResultSet rows = db.createStatement().executeQuery("SELECT COUNT(DISTINCT password_hash), COUNT(*) FROM users "
+						+ "WHERE test_user AND email LIKE '" + seeded.get(0).email().replaceAll("-0@.*", "-%") + "'")) {
+			rows.next();
+			assertThat(rows.getLong(1)).as("distinct password hashes").isEqualTo(1);
+			assertThat(rows.getLong(2)).as("test users of this run").isEqualTo(TestSessions.BATCH + 2);
+		}
+		this.auth.loggedIn(seeded.get(TestSessions.BATCH + 1).email(), "a shared load-test password");
+	}
+
+	@Test
+	void seedWhenPasswordTooWeakThenFailsBeforeCreatingAnyone() {
+		long before = this.testSessions.summary().block().users();
+
+		this.testSessions.seed(2, "short", true).as(StepVerifier::create).expectError().verify();
+
+		assertThat(this.testSessions.summary().block().users()).isEqualTo(before);
+	}
+
+	@Test
+	void deleteWhenTestUsersAndRealUsersThenOnlyTestUsersAndTheirSessionsGo() {
+		Tokens real = this.auth.newSession();
+		List<SeededSession> seeded = this.testSessions.seed(4, null, false).collectList().block();
+		assertThat(this.testSessions.summary().block().liveSessions()).isGreaterThanOrEqualTo(4);
+
+		this.testSessions.delete().as(StepVerifier::create)
+			.assertNext((deleted) -> assertThat(deleted).isGreaterThanOrEqualTo(4))
+			.verifyComplete();
+
+		assertThat(this.testSessions.summary().block()).isEqualTo(new TestSessions.Summary(0, 0));
+		this.auth.refresh(seeded.get(0).refreshToken()).expectStatus().isUnauthorized();
+		this.auth.get("/auth/me", real).exchange().expectStatus().isOk();
+		this.auth.refreshed(real);
+	}
+
+}

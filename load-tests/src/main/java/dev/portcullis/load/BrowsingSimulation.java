@@ -1,0 +1,29 @@
+package dev.portcullis.load;
+
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+
+/**
+ * Authenticated browsing: {@code users} virtual users, each with a seeded session, call a
+ * protected route {@code rate} times a second for {@code duration}, refreshing when the access
+ * token expires. Passes only with no failed request: no false logout, no error.
+ */
+public class BrowsingSimulation extends Simulation {
+
+	private final LoadSettings settings = LoadSettings.fromSystemProperties();
+
+	private final ScenarioBuilder browsing = scenario("authenticated browsing")
+		.feed(Sessions.feeder(Sessions.read(this.settings.requireSessions(), this.settings.users())))
+		.exec(Flows.browse(this.settings));
+
+	{
+		setUp(this.browsing.injectOpen(Flows.arrivals(this.settings.users(), this.settings)))
+			.protocols(Flows.protocol(this.settings))
+			.maxDuration(this.settings.ramp().plus(this.settings.duration()).plusSeconds(30))
+			.assertions(global().failedRequests().count().is(0L));
+	}
+
+}
