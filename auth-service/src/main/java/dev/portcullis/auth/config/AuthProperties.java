@@ -62,6 +62,16 @@ public record AuthProperties(@DefaultValue(AccessTokenFormat.DEFAULT_ISSUER) @No
 		}
 	}
 
+	/**
+	 * How long an access token issued now can still be accepted somewhere: its lifetime plus a
+	 * minute for clocks that disagree. A retired key stays published, and a revocation is kept,
+	 * this long.
+	 * @return the access-token TTL plus the clock margin
+	 */
+	public Duration accessTokenLifetime() {
+		return this.accessTokenTtl.plus(Duration.ofMinutes(1));
+	}
+
 	static void requirePositive(Duration value, String name) {
 		if (value.isZero() || value.isNegative()) {
 			throw new IllegalArgumentException("portcullis.auth." + name + " must be positive, was " + value);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 
 import dev.portcullis.auth.config.AuthProperties;
+import dev.portcullis.auth.support.Batches;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -33,9 +34,7 @@ class RevocationPurge {
 			fixedDelayString = "${portcullis.auth.revocation.purge-interval:5m}")
 	Mono<Long> run() {
 		Instant now = this.clock.instant();
-		return this.repository.deleteExpired(now, this.batch)
-			.expand((rows) -> (rows >= this.batch) ? this.repository.deleteExpired(now, this.batch) : Mono.empty())
-			.reduce(0L, Long::sum)
+		return Batches.repeat(this.batch, () -> this.repository.deleteExpired(now, this.batch))
 			.doOnNext((rows) -> {
 				if (rows > 0) {
 					logger.info("Purged {} expired revocation events", rows);

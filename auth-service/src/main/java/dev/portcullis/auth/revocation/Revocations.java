@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.portcullis.auth.config.AuthProperties;
-import dev.portcullis.auth.token.KeyRing;
 import dev.portcullis.contract.revocation.RevocationEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,7 +31,7 @@ public class Revocations {
 		this.repository = repository;
 		this.transactions = transactions;
 		this.localCommits = localCommits;
-		this.tokenLifetime = properties.accessTokenTtl().plus(KeyRing.CLOCK_MARGIN);
+		this.tokenLifetime = properties.accessTokenLifetime();
 	}
 
 	/** Records one event in the caller's transaction (or in one of its own without one). */

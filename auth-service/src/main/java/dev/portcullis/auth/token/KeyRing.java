@@ -40,9 +40,6 @@ public class KeyRing {
 
 	private static final Logger logger = LoggerFactory.getLogger(KeyRing.class);
 
-	/** Margin on top of the access-token lifetime for clocks that disagree. */
-	public static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
-
 	private final SigningKeyRepository repository;
 
 	private final TransactionalOperator transactions;
@@ -67,7 +64,7 @@ public class KeyRing {
 		this.revocations = revocations;
 		this.clock = clock;
 		this.settings = properties.keys();
-		this.tokenLifetime = properties.accessTokenTtl().plus(CLOCK_MARGIN);
+		this.tokenLifetime = properties.accessTokenLifetime();
 		invalidate();
 	}
 
