@@ -40,10 +40,6 @@ public final class AccessTokenRules {
 		this.skewMillis = clockSkew.toMillis();
 	}
 
-	public Set<JWSAlgorithm> algorithms() {
-		return this.algorithms;
-	}
-
 	/**
 	 * The header rules, cheap enough to run before any key lookup.
 	 * @param header the token's JOSE header
