@@ -20,8 +20,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
  * <p>Header: an allowlisted {@code alg} (never chosen from the token), a {@code kid}, and
  * {@code typ} {@value AccessTokenFormat#TYPE} (RFC 9068 section 2.1). Claims: {@code iss},
  * {@code aud} (RFC 7519 section 4.1.3), {@code exp} and {@code nbf} with the clock skew,
- * {@code iat} and {@code jti} present, {@code sub} and {@code sid} UUIDs, and roles that can be
- * put in a header as they are.
+ * {@code iat} and {@code jti} present, {@code sub} and {@code sid} UUIDs, roles that can be
+ * put in a header as they are, and a lifetime no longer than the issuer's: neither
+ * {@code exp - iat} nor {@code exp - now} may exceed the maximum lifetime plus the clock skew, so
+ * a token signed with a leaked key cannot be made to live for years, whatever its {@code iat}.
  */
 public final class AccessTokenRules {
 
@@ -33,11 +35,26 @@ public final class AccessTokenRules {
 
 	private final long skewMillis;
 
-	public AccessTokenRules(String issuer, String audience, Set<JWSAlgorithm> algorithms, Duration clockSkew) {
+	private final long maxLifetimeMillis;
+
+	/**
+	 * The rules for one issuer's tokens.
+	 * @param issuer required {@code iss}
+	 * @param audience required member of {@code aud}
+	 * @param algorithms accepted JWS algorithms
+	 * @param clockSkew tolerance on {@code exp}, {@code nbf} and the lifetime
+	 * @param maxLifetime the longest lifetime the issuer gives a token (its access-token TTL)
+	 */
+	public AccessTokenRules(String issuer, String audience, Set<JWSAlgorithm> algorithms, Duration clockSkew,
+			Duration maxLifetime) {
+		if (maxLifetime.isNegative() || maxLifetime.isZero()) {
+			throw new IllegalArgumentException("The maximum access-token lifetime must be positive");
+		}
 		this.issuer = issuer;
 		this.audience = audience;
 		this.algorithms = Set.copyOf(algorithms);
 		this.skewMillis = clockSkew.toMillis();
+		this.maxLifetimeMillis = maxLifetime.toMillis();
 	}
 
 	/**
@@ -103,7 +120,20 @@ public final class AccessTokenRules {
 		if (isExpired(claims, nowMillis)) {
 			throw TokenRuleException.expired();
 		}
+		// after the expiry: a token past its exp is answered "expired", whatever its lifetime was
+		if (livesTooLong(exp.getTime(), iat.getTime(), nowMillis)) {
+			throw TokenRuleException.invalid();
+		}
 		return new AccessClaims(userId, sessionId, roles, header.getKeyID(), iat.getTime(), exp.getTime());
+	}
+
+	/**
+	 * Whether the token would stay valid for longer than the issuer ever grants: measured from
+	 * {@code iat}, and from now, so an {@code iat} moved ahead with {@code exp} does not hide it.
+	 */
+	private boolean livesTooLong(long expMillis, long iatMillis, long nowMillis) {
+		long limit = this.maxLifetimeMillis + this.skewMillis;
+		return expMillis - iatMillis > limit || expMillis - nowMillis > limit;
 	}
 
 	private static boolean isAccessTokenType(JOSEObjectType type) {

@@ -32,7 +32,8 @@ class AccessTokenRulesTests {
 	private static final String SESSION = UUID.randomUUID().toString();
 
 	private final AccessTokenRules rules = new AccessTokenRules(AccessTokenFormat.DEFAULT_ISSUER,
-			AccessTokenFormat.DEFAULT_AUDIENCE, Set.of(JWSAlgorithm.RS256), Duration.ofSeconds(30));
+			AccessTokenFormat.DEFAULT_AUDIENCE, Set.of(JWSAlgorithm.RS256), Duration.ofSeconds(30),
+			Duration.ofMinutes(15));
 
 	static Stream<HostileTokens.Case> hostileTokens() {
 		return new HostileTokens(KEY, AccessTokenFormat.DEFAULT_ISSUER, AccessTokenFormat.DEFAULT_AUDIENCE, USER, SESSION)
@@ -77,6 +78,32 @@ class AccessTokenRulesTests {
 			.isThrownBy(() -> this.rules.checkClaims(jwt.getHeader(), jwt.getJWTClaimsSet(), now))
 			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCodes.TOKEN_EXPIRED));
 		assertThat(this.rules.isExpired(jwt.getJWTClaimsSet(), now)).isTrue();
+	}
+
+	@Test
+	void checkWhenLifetimeIsTheMaximumPlusSkewThenAccepted() throws Exception {
+		long now = System.currentTimeMillis();
+		SignedJWT jwt = token(new Date(now), new Date(now + 15 * 60_000 + 30_000), AccessTokenFormat.TYPE);
+		assertThat(this.rules.checkClaims(jwt.getHeader(), jwt.getJWTClaimsSet(), now).sessionId()).isEqualTo(SESSION);
+	}
+
+	@Test
+	void checkWhenLifetimeLongerThanTheMaximumThenInvalid() throws Exception {
+		long now = System.currentTimeMillis();
+		SignedJWT jwt = token(new Date(now), new Date(now + 15 * 60_000 + 31_000), AccessTokenFormat.TYPE);
+		assertThatExceptionOfType(TokenRuleException.class)
+			.isThrownBy(() -> this.rules.checkClaims(jwt.getHeader(), jwt.getJWTClaimsSet(), now))
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCodes.TOKEN_INVALID));
+	}
+
+	@Test
+	void checkWhenIssuedAtMovedAheadWithExpiryThenInvalid() throws Exception {
+		long now = System.currentTimeMillis();
+		long yearAhead = now + Duration.ofDays(365).toMillis();
+		SignedJWT jwt = token(new Date(yearAhead - 60_000), new Date(yearAhead), AccessTokenFormat.TYPE);
+		assertThatExceptionOfType(TokenRuleException.class)
+			.isThrownBy(() -> this.rules.checkClaims(jwt.getHeader(), jwt.getJWTClaimsSet(), now))
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCodes.TOKEN_INVALID));
 	}
 
 	/** What a verifier made of the contract's parts answers: the canonical spelling, the rules, an RS256 signature. */

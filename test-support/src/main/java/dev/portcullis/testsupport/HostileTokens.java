@@ -146,6 +146,12 @@ public final class HostileTokens {
 				"token_expired"));
 		cases.add(hostile("nbf in the future", withClaims((c) -> c.notBeforeTime(Date.from(Instant.now().plus(Duration.ofMinutes(10)))))));
 		cases.add(hostile("no exp", withClaims((c) -> c.expirationTime(null))));
+		// what a forger with a leaked key would mint: valid until long after the key is retired
+		cases.add(hostile("exp ten years ahead (lifetime over the maximum)",
+				withClaims((c) -> c.expirationTime(Date.from(Instant.now().plus(Duration.ofDays(3650)))))));
+		cases.add(hostile("iat moved ahead with a far exp (short-looking lifetime)", withClaims((c) -> c
+			.issueTime(Date.from(Instant.now().plus(Duration.ofDays(3650)).minus(Duration.ofMinutes(10))))
+			.expirationTime(Date.from(Instant.now().plus(Duration.ofDays(3650)))))));
 		cases.add(hostile("exp not a number", withClaims((c) -> c.claim("exp", "tomorrow"))));
 		cases.add(hostile("wrong iss", withClaims((c) -> c.issuer("https://evil.example"))));
 		cases.add(hostile("no iss", withClaims((c) -> c.issuer(null))));

@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
 /**
  * Verifies an access token exactly as the gateway does: the canonical compact spelling, then
  * the contract's {@link AccessTokenRules} around an RS256 signature check against a published
- * key, with 30 seconds of clock skew.
+ * key, with 30 seconds of clock skew; no token may outlive the access-token TTL.
  */
 @Component
 public class AccessTokenVerifier {
@@ -44,7 +44,7 @@ public class AccessTokenVerifier {
 		this.keys = keys;
 		this.clock = clock;
 		this.rules = new AccessTokenRules(properties.issuer(), properties.audience(), Set.of(JWSAlgorithm.RS256),
-				CLOCK_SKEW);
+				CLOCK_SKEW, properties.accessTokenTtl());
 	}
 
 	public Mono<AccessClaims> verify(String token) {

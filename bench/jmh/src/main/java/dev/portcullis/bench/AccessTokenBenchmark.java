@@ -124,7 +124,8 @@ public class AccessTokenBenchmark {
 	}
 
 	private static AccessTokenVerifier.Settings settings(JWSAlgorithm algorithm, long cacheSize) {
-		return new AccessTokenVerifier.Settings("portcullis", "portcullis", Set.of(algorithm), Duration.ofSeconds(30), 4096,
+		return new AccessTokenVerifier.Settings("portcullis", "portcullis", Set.of(algorithm), Duration.ofSeconds(30),
+				Duration.ofMinutes(15), 4096,
 				cacheSize);
 	}
 

@@ -29,6 +29,10 @@ import org.springframework.validation.annotation.Validated;
  * @param audience required value of {@code aud}
  * @param algorithms JWS algorithms accepted; anything else is rejected before key lookup
  * @param clockSkew tolerance applied to {@code exp} and {@code nbf}
+ * @param maxTokenLifetime longest access-token lifetime accepted ({@code exp - iat}, and
+ * {@code exp} from now), clock skew added; the auth service's
+ * {@code portcullis.auth.access-token-ttl}, so a token minted with a leaked key cannot outlive
+ * the key's removal by more than this
  * @param maxTokenSize longest access cookie value, in characters, worth parsing
  * @param cacheSize most verified tokens kept in memory
  * @param identityHeaders client-sent headers removed in addition to {@code X-User-*} and
@@ -50,6 +54,7 @@ public record GatewayProperties(
 		@NotBlank @DefaultValue(AccessTokenFormat.DEFAULT_AUDIENCE) String audience,
 		@NotEmpty @DefaultValue(AccessTokenFormat.DEFAULT_ALGORITHM) Set<String> algorithms,
 		@NotNull @DefaultValue("30s") Duration clockSkew,
+		@NotNull @DefaultValue("15m") Duration maxTokenLifetime,
 		@DefaultValue("" + AccessTokenFormat.MAX_TOKEN_LENGTH) int maxTokenSize,
 		@DefaultValue("100000") long cacheSize,
 		@DefaultValue List<String> identityHeaders,
@@ -64,6 +69,10 @@ public record GatewayProperties(
 					"portcullis.gateway.jwks-uri is not set: point it at the auth service's /.well-known/jwks.json");
 		}
 		requireNotNegative(clockSkew, "clock-skew");
+		if (maxTokenLifetime == null || maxTokenLifetime.isNegative() || maxTokenLifetime.isZero()) {
+			throw new IllegalArgumentException("portcullis.gateway.max-token-lifetime must be positive: set it to the"
+					+ " auth service's portcullis.auth.access-token-ttl (default 15m)");
+		}
 		requirePositive(maxTokenSize, "max-token-size");
 		requirePositive(cacheSize, "cache-size");
 		for (String algorithm : algorithms) {

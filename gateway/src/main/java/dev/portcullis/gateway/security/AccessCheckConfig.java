@@ -43,7 +43,8 @@ class AccessCheckConfig {
 	@Bean
 	AccessTokenVerifier accessTokenVerifier(JwksKeyStore keyStore, GatewayProperties properties, Clock clock) {
 		return new AccessTokenVerifier(keyStore,
-				new AccessTokenVerifier.Settings(properties.issuer(), properties.audience(), algorithms(properties), properties.clockSkew(), properties.maxTokenSize(),
+				new AccessTokenVerifier.Settings(properties.issuer(), properties.audience(), algorithms(properties), properties.clockSkew(),
+						properties.maxTokenLifetime(), properties.maxTokenSize(),
 						properties.cacheSize()),
 				clock);
 	}

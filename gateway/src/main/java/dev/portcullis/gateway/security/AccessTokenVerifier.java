@@ -26,7 +26,13 @@ import dev.portcullis.contract.TokenRuleException;
  *
  * <p>Each token's signature is checked once: verified identities are cached, keyed on the
  * exact token text, until the token's {@code exp}, and {@code exp} is checked again on every
- * hit. Tokens that cannot pass are rejected before any signature work: oversize, malformed,
+ * hit. A cache entry also remembers the key set (its generation: the {@link SigningKeys}
+ * snapshot) and the key it was verified under; when the key source holds a newer set, the hit
+ * looks the token's {@code kid} up again and is served only if the same key is still published,
+ * so a token stops working once its key leaves the JWK Set, not at its {@code exp}. A token
+ * whose lifetime exceeds {@link Settings#maxTokenLifetime()} is refused like any broken claim,
+ * so no token, even one minted with a leaked key, lives longer than the issuer's TTL.
+ * Tokens that cannot pass are rejected before any signature work: oversize, malformed,
  * an algorithm outside the allowlist, a wrong {@code typ}, an {@code exp} in the past.
  * Nothing is accepted on unverified claims, and the algorithm is never chosen from the token.
  * The header and claims rules are the contract's {@link AccessTokenRules}, the same function
@@ -40,7 +46,7 @@ public final class AccessTokenVerifier {
 
 	private final Clock clock;
 
-	private final Cache<String, VerifiedAccess> cache;
+	private final Cache<String, Entry> cache;
 
 	private final AccessTokenRules rules;
 
@@ -48,11 +54,12 @@ public final class AccessTokenVerifier {
 		this.keyStore = keyStore;
 		this.settings = settings;
 		this.clock = clock;
-		this.rules = new AccessTokenRules(settings.issuer(), settings.audience(), settings.algorithms(), settings.clockSkew());
+		this.rules = new AccessTokenRules(settings.issuer(), settings.audience(), settings.algorithms(), settings.clockSkew(),
+				settings.maxTokenLifetime());
 		this.cache = Caffeine.newBuilder()
 			.maximumSize(settings.cacheSize())
-			.expireAfter(Expiry.<String, VerifiedAccess>creating(
-					(token, access) -> Duration.ofMillis(Math.max(0, access.expiresAtMillis()
+			.expireAfter(Expiry.<String, Entry>creating(
+					(token, entry) -> Duration.ofMillis(Math.max(0, entry.access().expiresAtMillis()
 							+ settings.clockSkew().toMillis() - clock.millis()))))
 			.build();
 	}
@@ -64,13 +71,36 @@ public final class AccessTokenVerifier {
 	 * token, {@link KeysUnavailableException} when the keys to check it are not available
 	 */
 	public Mono<VerifiedAccess> verify(String token) {
-		VerifiedAccess cached = this.cache.getIfPresent(token);
-		if (cached != null) {
-			return notExpired(cached);
+		Entry cached = this.cache.getIfPresent(token);
+		if (cached != null && stillPublished(token, cached)) {
+			return notExpired(cached.access());
 		}
 		return Mono.fromCallable(() -> precheck(token))
-			.flatMap((jwt) -> signingKey(jwt).map((key) -> verifySignatureAndClaims(jwt, key)))
-			.doOnNext((access) -> this.cache.put(token, access));
+			.flatMap((jwt) -> signingKey(jwt).map((found) -> {
+				VerifiedAccess access = verifySignatureAndClaims(jwt, found.key());
+				this.cache.put(token, new Entry(access, found.keys(), found.key()));
+				return access;
+			}));
+	}
+
+	/**
+	 * Whether the key a cached token was verified under is still in the key set: one identity
+	 * comparison while the set is unchanged; after a fetch, one lookup, and the entry moves to
+	 * the new generation. An entry whose key is gone or changed is dropped, and the token goes
+	 * through full verification again (which refuses a {@code kid} no longer published).
+	 */
+	private boolean stillPublished(String token, Entry cached) {
+		SigningKeys keys = this.keyStore.current();
+		if (cached.keys() == keys) {
+			return true;
+		}
+		SigningKey key = keys.find(cached.access().keyId());
+		if (key != null && key.sameKeyAs(cached.key())) {
+			this.cache.put(token, new Entry(cached.access(), keys, key));
+			return true;
+		}
+		this.cache.invalidate(token);
+		return false;
 	}
 
 	private Mono<VerifiedAccess> notExpired(VerifiedAccess access) {
@@ -104,20 +134,21 @@ public final class AccessTokenVerifier {
 		return jwt;
 	}
 
-	private Mono<SigningKey> signingKey(SignedJWT jwt) {
+	private Mono<KeyInSet> signingKey(SignedJWT jwt) {
 		String kid = jwt.getHeader().getKeyID();
-		SigningKey known = this.keyStore.current().find(kid);
+		SigningKeys keys = this.keyStore.current();
+		SigningKey known = keys.find(kid);
 		if (known != null) {
-			return Mono.just(known);
+			return Mono.just(new KeyInSet(keys, known));
 		}
 		return this.keyStore.refetchForUnknownKey().then(Mono.defer(() -> keyAfterRefetch(kid)));
 	}
 
-	private Mono<SigningKey> keyAfterRefetch(String kid) {
+	private Mono<KeyInSet> keyAfterRefetch(String kid) {
 		SigningKeys keys = this.keyStore.current();
 		SigningKey key = keys.find(kid);
 		if (key != null) {
-			return Mono.just(key);
+			return Mono.just(new KeyInSet(keys, key));
 		}
 		// with no answer from the auth service we cannot tell a new key from a forged kid
 		if (!keys.loaded() || this.keyStore.lastFetchFailed()) {
@@ -152,18 +183,28 @@ public final class AccessTokenVerifier {
 		}
 	}
 
+	/** A verified token, with the key set generation and the key it was verified under. */
+	private record Entry(VerifiedAccess access, SigningKeys keys, SigningKey key) {
+	}
+
+	/** A key and the key set snapshot it was found in. */
+	private record KeyInSet(SigningKeys keys, SigningKey key) {
+	}
+
 	/**
 	 * What a valid token must carry and how hard the verifier works.
 	 *
 	 * @param issuer required {@code iss}
 	 * @param audience required member of {@code aud}
 	 * @param algorithms accepted JWS algorithms
-	 * @param clockSkew tolerance on {@code exp} and {@code nbf}
+	 * @param clockSkew tolerance on {@code exp}, {@code nbf} and the lifetime
+	 * @param maxTokenLifetime longest lifetime accepted, {@code exp - iat} and {@code exp - now},
+	 * clock skew added: the auth service's access-token TTL
 	 * @param maxTokenSize longest token parsed
 	 * @param cacheSize most verified tokens cached
 	 */
 	public record Settings(String issuer, String audience, Set<JWSAlgorithm> algorithms,
-			Duration clockSkew, int maxTokenSize, long cacheSize) {
+			Duration clockSkew, Duration maxTokenLifetime, int maxTokenSize, long cacheSize) {
 
 		public Settings {
 			algorithms = Set.copyOf(algorithms);

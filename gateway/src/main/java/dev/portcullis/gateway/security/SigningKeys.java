@@ -26,6 +26,9 @@ import org.apache.commons.logging.LogFactory;
  * <p>Keys that cannot sign under the configured algorithm allowlist, encryption keys, keys
  * without a {@code kid} and RSA keys under 2048 bits are left out, so a token naming them is
  * rejected like one naming an unknown key.
+ *
+ * <p>Each fetch installs a new snapshot, so a snapshot's identity is the key set's generation:
+ * the verifier's cache compares it to tell whether a token's key must be looked up again.
  */
 public final class SigningKeys {
 
@@ -100,7 +103,7 @@ public final class SigningKeys {
 			.filter(family::contains)
 			.filter((alg) -> jwk.getAlgorithm() == null || jwk.getAlgorithm().equals(alg))
 			.collect(Collectors.toUnmodifiableSet());
-		return usable.isEmpty() ? null : new SigningKey(usable, verifier);
+		return usable.isEmpty() ? null : new SigningKey(usable, verifier, jwk);
 	}
 
 	/**
@@ -108,8 +111,19 @@ public final class SigningKeys {
 	 *
 	 * @param algorithms the allowlisted algorithms this key verifies
 	 * @param verifier the signature verifier, safe for concurrent use
+	 * @param jwk the key as published
 	 */
-	record SigningKey(Set<JWSAlgorithm> algorithms, JWSVerifier verifier) {
+	record SigningKey(Set<JWSAlgorithm> algorithms, JWSVerifier verifier, JWK jwk) {
+
+		/**
+		 * Whether a signature this key verified would verify under {@code other}: the same
+		 * published key (material and parameters) for the same algorithms. Fetching an unchanged
+		 * key set again yields new, equal keys.
+		 */
+		boolean sameKeyAs(SigningKey other) {
+			return this == other || (this.jwk.equals(other.jwk) && this.algorithms.equals(other.algorithms));
+		}
+
 	}
 
 }

@@ -29,6 +29,7 @@ class GatewayPropertiesTests {
 		assertThat(properties.refreshCookie()).isEqualTo("__Secure-refresh_token");
 		assertThat(properties.algorithms()).containsExactly("RS256");
 		assertThat(properties.clockSkew()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(properties.maxTokenLifetime()).isEqualTo(Duration.ofMinutes(15));
 		assertThat(properties.cors().allowedOrigins()).isEmpty();
 		assertThat(properties.csrf().enabled()).isTrue();
 		assertThat(properties.csrf().allowedFetchSites()).containsExactly("same-origin");
@@ -69,6 +70,13 @@ class GatewayPropertiesTests {
 		assertThatExceptionOfType(BindException.class)
 			.isThrownBy(() -> bind(Map.of("portcullis.gateway.clock-skew", "-1s")))
 			.withStackTraceContaining("must not be negative");
+	}
+
+	@Test
+	void bindWhenMaxTokenLifetimeNotPositiveThenFailsWithWhatToSet() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> bind(Map.of("portcullis.gateway.max-token-lifetime", "0s")))
+			.withStackTraceContaining("max-token-lifetime must be positive: set it to the auth service's");
 	}
 
 	@Test

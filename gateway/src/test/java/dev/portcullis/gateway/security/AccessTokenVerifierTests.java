@@ -47,7 +47,7 @@ class AccessTokenVerifierTests {
 
 	static AccessTokenVerifier.Settings settings() {
 		return new AccessTokenVerifier.Settings("portcullis", "portcullis", Set.of(JWSAlgorithm.RS256),
-				Duration.ofSeconds(30), 4096, 1000);
+				Duration.ofSeconds(30), Duration.ofMinutes(15), 4096, 1000);
 	}
 
 	private TestTokens.Builder token() {
@@ -74,12 +74,66 @@ class AccessTokenVerifierTests {
 	}
 
 	@Test
-	void verifyWhenVerifiedBeforeThenSkipsSignatureWork() {
+	void verifyWhenVerifiedBeforeThenServedFromCache() {
+		String token = token().sign();
+		VerifiedAccess first = this.verifier.verify(token).block();
+		// a verification from scratch builds a new identity; a cache hit hands back the same one
+		StepVerifier.create(this.verifier.verify(token)).assertNext((access) -> assertThat(access).isSameAs(first))
+			.verifyComplete();
+	}
+
+	@Test
+	void verifyWhenKeySetFetchedAgainUnchangedThenStillServedFromCache() {
+		String token = token().sign();
+		VerifiedAccess first = this.verifier.verify(token).block();
+		this.keys.current.set(TestKeys.signingKeys(key, otherKey));
+		StepVerifier.create(this.verifier.verify(token)).assertNext((access) -> assertThat(access).isSameAs(first))
+			.verifyComplete();
+	}
+
+	@Test
+	void verifyWhenCachedTokenKeyRemovedFromKeySetThenTokenInvalid() {
 		String token = token().sign();
 		expectValid(token);
-		// with no keys left, only the cache can accept the token
-		this.keys.current.set(SigningKeys.NONE);
+		// k1 retired (or withdrawn after a leak): its tokens stop at once, not at their exp
+		this.keys.current.set(TestKeys.signingKeys(otherKey));
+		expectRejected(token, "token_invalid");
+	}
+
+	@Test
+	void verifyWhenCachedTokenKidRepublishedWithAnotherKeyThenTokenInvalid() {
+		String token = token().sign();
 		expectValid(token);
+		this.keys.current.set(TestKeys.signingKeys(TestKeys.rsa("k1")));
+		expectRejected(token, "token_invalid");
+	}
+
+	@Test
+	void verifyWhenKeyRemovedAndPublishedAgainThenTokenAcceptedAgain() {
+		String token = token().sign();
+		expectValid(token);
+		this.keys.current.set(TestKeys.signingKeys(otherKey));
+		expectRejected(token, "token_invalid");
+		this.keys.current.set(TestKeys.signingKeys(key));
+		expectValid(token);
+	}
+
+	@Test
+	void verifyWhenLifetimeIsTheIssuersThenAccepted() {
+		expectValid(token().expiresAt(NOW.plus(Duration.ofMinutes(15)).plusSeconds(30)).sign());
+	}
+
+	@Test
+	void verifyWhenLifetimeLongerThanMaximumThenTokenInvalid() {
+		// what a forger with a leaked key would mint: valid for years after the key is retired
+		expectRejected(token().expiresAt(NOW.plus(Duration.ofDays(3650))).sign(), "token_invalid");
+	}
+
+	@Test
+	void verifyWhenIssuedAtMovedAheadWithFarExpiryThenTokenInvalid() {
+		Instant far = NOW.plus(Duration.ofDays(3650));
+		expectRejected(token().claim("iat", java.util.Date.from(far.minusSeconds(600))).expiresAt(far).sign(),
+				"token_invalid");
 	}
 
 	@Test
