@@ -26,8 +26,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  * non-blocking client: once at start-up, then again ahead of the advertised {@code max-age}
  * (capped by the refresh interval), and on demand when a token names an unknown key.
  *
- * <p>On-demand fetches are single-flight and rate-limited. A failed fetch keeps the keys
- * already held, so an auth-service outage does not break logged-in traffic.
+ * <p>On-demand fetches are single-flight and rate-limited: a request naming an unknown key joins
+ * the fetch in flight it saw, or claims the interval's one on-demand fetch with a single
+ * compare-and-set, or is declined; it never starts a fetch on the strength of an earlier check.
+ * A fetch is out of flight before anyone hears its result, so whoever asks next fetches anew
+ * rather than getting the old answer. A failed fetch, including a 2xx answer without a JWK Set
+ * (empty or unparsable), keeps the keys already held, so an auth-service outage does not break
+ * logged-in traffic, and is retried after the back-off.
  */
 class JwksKeyStore implements SigningKeySource, SmartLifecycle {
 
@@ -89,12 +94,17 @@ class JwksKeyStore implements SigningKeySource, SmartLifecycle {
 	 */
 	@Override
 	public Mono<Void> refetchForUnknownKey() {
+		Mono<SigningKeys> running = this.inFlight.get();
+		if (running != null) {
+			// join what was seen: if it finishes meanwhile, the join replays its result
+			return running.then().onErrorComplete();
+		}
 		long now = System.nanoTime();
 		long last = this.lastOnDemandNanos.get();
-		boolean due = now - last >= this.minRefetchInterval.toNanos();
-		if (this.inFlight.get() == null && !(due && this.lastOnDemandNanos.compareAndSet(last, now))) {
+		if (now - last < this.minRefetchInterval.toNanos() || !this.lastOnDemandNanos.compareAndSet(last, now)) {
 			return Mono.empty();
 		}
+		// the interval's one on-demand fetch: only the caller whose compare-and-set won gets here
 		return fetch().then().onErrorComplete();
 	}
 
@@ -109,7 +119,10 @@ class JwksKeyStore implements SigningKeySource, SmartLifecycle {
 				return running;
 			}
 			AtomicReference<Mono<SigningKeys>> self = new AtomicReference<>();
-			Mono<SigningKeys> created = download().doFinally((signal) -> this.inFlight.compareAndSet(self.get(), null))
+			// out of flight before the result reaches anyone: a caller acting on it must not join this one
+			Runnable land = () -> this.inFlight.compareAndSet(self.get(), null);
+			Mono<SigningKeys> created = download().doOnSuccess((keys) -> land.run())
+				.doOnError((ex) -> land.run())
 				.cache();
 			self.set(created);
 			if (this.inFlight.compareAndSet(null, created)) {
@@ -135,7 +148,11 @@ class JwksKeyStore implements SigningKeySource, SmartLifecycle {
 			return response.createError();
 		}
 		String cacheControl = response.headers().asHttpHeaders().getFirst(HttpHeaders.CACHE_CONTROL);
-		return response.bodyToMono(String.class).map((body) -> new Fetched(body, cacheControl));
+		return response.bodyToMono(String.class)
+			.map((body) -> new Fetched(body, cacheControl))
+			// an empty answer would complete the fetch with nothing: a failure like an unparsable one,
+			// or the refresh cycle would start over at once, in a loop
+			.switchIfEmpty(Mono.error(() -> new IllegalStateException("The JWKS answer has no body")));
 	}
 
 	private SigningKeys install(Fetched fetched) {
@@ -176,9 +193,12 @@ class JwksKeyStore implements SigningKeySource, SmartLifecycle {
 	}
 
 	private Mono<Void> refreshCycle() {
+		Duration retry = max(RETRY_FLOOR, this.minRefetchInterval);
 		return fetch().map((fetched) -> this.nextRefresh)
 			// a failed refresh is already logged and keeps the old keys; retry sooner
-			.onErrorResume((ex) -> Mono.just(max(RETRY_FLOOR, this.minRefetchInterval)))
+			.onErrorResume((ex) -> Mono.just(retry))
+			// never start over without a pause, whatever the fetch did
+			.defaultIfEmpty(retry)
 			.flatMap(Mono::delay)
 			.then();
 	}
