@@ -314,6 +314,86 @@ class GatewayIntegrationTests {
 			.doesNotExist();
 	}
 
+	/** WSGI, PHP and Rack read {@code X_User_Id} as {@code X-User-Id}: such spellings are identity headers too. */
+	@Test
+	void requestWhenClientSpoofsIdentityWithUnderscoresThenUpstreamNeverSeesIt() {
+		this.client.get()
+			.uri("/api/items")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.header("X_User_Id", "00000000-0000-0000-0000-000000000000")
+			.header("x_user_roles", "admin")
+			.header("X-User_Email", "root@example.com")
+			.header("X_SESSION_ID", "spoofed")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['x_user_id']")
+			.doesNotExist()
+			.jsonPath("$.headers['x_user_roles']")
+			.doesNotExist()
+			.jsonPath("$.headers['x-user_email']")
+			.doesNotExist()
+			.jsonPath("$.headers['x_session_id']")
+			.doesNotExist()
+			.jsonPath("$.headers['x-user-id']")
+			.isEqualTo(List.of(TestTokens.USER_ID));
+	}
+
+	@Test
+	void requestWhenPublicRouteAndUnderscoreIdentityThenStripped() {
+		this.client.get()
+			.uri("/open/docs")
+			.header("X_User_Id", "00000000-0000-0000-0000-000000000000")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['x_user_id']")
+			.doesNotExist();
+	}
+
+	/** Names in {@code Connection} are removed as hop-by-hop after the access check has added the identity. */
+	@Test
+	void requestWhenConnectionNamesIdentityHeadersThenUpstreamStillGetsTheIdentity() {
+		this.client.get()
+			.uri("/api/items")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.cookie("theme", "dark")
+			.header(HttpHeaders.CONNECTION, "keep-alive, X-User-Id, x-user-roles, X_Session_Id, Cookie, X-Trace")
+			.header("X-Trace", "t1")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['x-user-id']")
+			.isEqualTo(List.of(TestTokens.USER_ID))
+			.jsonPath("$.headers['x-user-roles']")
+			.isEqualTo(List.of("user"))
+			.jsonPath("$.headers['x-session-id']")
+			.isEqualTo(List.of(TestTokens.SESSION_ID))
+			.jsonPath("$.headers['cookie'][0]")
+			.isEqualTo("theme=dark")
+			// other named headers are still hop-by-hop
+			.jsonPath("$.headers['x-trace']")
+			.doesNotExist();
+	}
+
+	@Test
+	void requestWhenConnectionNamesAuthorizationOnTokenForwardingRouteThenBearerStillArrives() {
+		String token = TestTokens.accessToken(key).sign();
+		this.client.get()
+			.uri("/bearer/items")
+			.cookie(ACCESS, token)
+			.header(HttpHeaders.CONNECTION, "Authorization")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['authorization'][0]")
+			.isEqualTo("Bearer " + token);
+	}
+
 	@Test
 	void requestWhenPublicRouteAndSpoofedIdentityThenStrippedAndNoIdentityAdded() {
 		this.client.get()

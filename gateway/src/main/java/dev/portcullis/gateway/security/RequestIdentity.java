@@ -14,6 +14,13 @@ import org.springframework.http.support.Netty4HeadersAdapter;
  * place because a {@code RemoveRequestHeader} filter runs after global filters and would
  * remove what the access check added.
  *
+ * <p>A client header counts as an identity header whatever its case and whether it spells
+ * {@code -} as {@code _}: CGI-style servers (WSGI, PHP, Rack) read {@code X_User_Id} and
+ * {@code X-User-Id} as the same variable. Identity headers and the cookie and authorization
+ * headers are also taken out of the client's {@code Connection} header, whose names the proxy
+ * removes as hop-by-hop after this step: otherwise a client could have the identity the
+ * gateway adds deleted on the way upstream.
+ *
  * <p>This runs on every proxied request, so the upstream headers are built in one pass into a
  * Netty header map, whose case-insensitive lookups need no lower-cased copies of the names
  * (a Spring {@code HttpHeaders} copy lower-cases every name, which showed in allocation
@@ -54,6 +61,15 @@ final class RequestIdentity {
 			if (isIdentityHeader(name) || (forwardToken && HttpHeaders.AUTHORIZATION.equalsIgnoreCase(name))) {
 				return;
 			}
+			if (HttpHeaders.CONNECTION.equalsIgnoreCase(name)) {
+				for (String value : values) {
+					String kept = withoutProtectedNames(value);
+					if (kept != null) {
+						upstream.add(HttpHeaders.CONNECTION, kept);
+					}
+				}
+				return;
+			}
 			if (!keepAuthCookies && HttpHeaders.COOKIE.equalsIgnoreCase(name)) {
 				String kept = withoutAuthCookies(values);
 				if (kept != null) {
@@ -75,16 +91,96 @@ final class RequestIdentity {
 	}
 
 	private boolean isIdentityHeader(String name) {
-		if (name.regionMatches(true, 0, USER_PREFIX, 0, USER_PREFIX.length())
-				|| name.equalsIgnoreCase(SESSION_ID)) {
+		return isIdentityHeader(name, 0, name.length());
+	}
+
+	/** Whether {@code name[from, to)} names an identity header, {@code _} read as {@code -}. */
+	private boolean isIdentityHeader(String name, int from, int to) {
+		if (sameName(name, from, Math.min(to, from + USER_PREFIX.length()), USER_PREFIX)
+				|| sameName(name, from, to, SESSION_ID)) {
 			return true;
 		}
 		for (String extra : this.extraHeaders) {
-			if (extra.equalsIgnoreCase(name)) {
+			if (sameName(name, from, to, extra)) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * A {@code Connection} value without the tokens naming headers the gateway sets or strips,
+	 * the value itself when there are none (no copy), or {@code null} when nothing is left.
+	 */
+	private String withoutProtectedNames(String value) {
+		StringBuilder kept = null;
+		int start = 0;
+		while (start <= value.length()) {
+			int comma = value.indexOf(',', start);
+			int end = (comma < 0) ? value.length() : comma;
+			int from = start;
+			int to = end;
+			while (from < to && value.charAt(from) <= ' ') {
+				from++;
+			}
+			while (to > from && value.charAt(to - 1) <= ' ') {
+				to--;
+			}
+			boolean drop = to > from && (isIdentityHeader(value, from, to)
+					|| sameName(value, from, to, HttpHeaders.COOKIE)
+					|| sameName(value, from, to, HttpHeaders.AUTHORIZATION));
+			if (drop && kept == null) {
+				// first token to drop: keep what came before it
+				kept = new StringBuilder(value.length());
+				appendTokens(kept, value, 0, start);
+			}
+			else if (!drop && kept != null && to > from) {
+				if (kept.length() > 0) {
+					kept.append(", ");
+				}
+				kept.append(value, from, to);
+			}
+			start = end + 1;
+		}
+		if (kept == null) {
+			return value;
+		}
+		return (kept.length() > 0) ? kept.toString() : null;
+	}
+
+	private static void appendTokens(StringBuilder kept, String value, int from, int to) {
+		for (String token : value.substring(from, to).split(",")) {
+			String trimmed = token.trim();
+			if (!trimmed.isEmpty()) {
+				if (kept.length() > 0) {
+					kept.append(", ");
+				}
+				kept.append(trimmed);
+			}
+		}
+	}
+
+	/**
+	 * Whether {@code value[from, to)} is {@code name}, ignoring ASCII case and reading {@code _}
+	 * as {@code -}; no copies.
+	 */
+	private static boolean sameName(String value, int from, int to, String name) {
+		if (to - from != name.length()) {
+			return false;
+		}
+		for (int i = 0; i < name.length(); i++) {
+			if (fold(value.charAt(from + i)) != fold(name.charAt(i))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static char fold(char c) {
+		if (c == '_') {
+			return '-';
+		}
+		return (c >= 'A' && c <= 'Z') ? (char) (c + ('a' - 'A')) : c;
 	}
 
 	/** The cookie pairs that are not auth cookies, joined as one header, or {@code null}. */
