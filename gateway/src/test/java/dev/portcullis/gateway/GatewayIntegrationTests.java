@@ -276,6 +276,54 @@ class GatewayIntegrationTests {
 					(values) -> assertThat(values).containsExactly(APP_ORIGIN));
 	}
 
+	/** The upstream answers {@code Allow-Origin: *} with {@code Allow-Credentials: true}; another site must not read it. */
+	@Test
+	void requestWhenOriginNotAllowedThenUpstreamCorsHeadersRemoved() {
+		this.client.get()
+			.uri("/api/items")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.header(HttpHeaders.ORIGIN, "https://evil.example")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS)
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS);
+	}
+
+	@Test
+	void requestWhenOriginNotAllowedOnPublicRouteThenUpstreamCorsHeadersRemoved() {
+		this.client.get()
+			.uri("/open/docs")
+			.header(HttpHeaders.ORIGIN, "null")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS);
+	}
+
+	@Test
+	void requestWhenAllowedOriginThenOnlyTheGatewaysCorsAnswer() {
+		this.client.get()
+			.uri("/api/items")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.header(HttpHeaders.ORIGIN, APP_ORIGIN)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.values(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, (values) -> assertThat(values).containsExactly("true"))
+			.expectHeader()
+			.values(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS,
+					(values) -> assertThat(values).containsExactly(HttpHeaders.WWW_AUTHENTICATE));
+	}
+
 	@Test
 	void preflightWhenAllowedOriginThenCredentialsAllowed() {
 		this.client.options()

@@ -1,5 +1,6 @@
 package dev.portcullis.gateway.web;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -21,11 +22,18 @@ import org.springframework.web.server.WebFilterChain;
  * including the gateway's own 401 and 403 answers, so a single-page app can read their
  * {@code code}.
  *
- * <p>The headers are set just before commit so they replace, rather than duplicate, any CORS
- * headers an upstream sends. Requests from other origins pass without CORS headers: the
- * browser then withholds the response, and the CSRF check guards unsafe methods.
+ * <p>The gateway is the one CORS authority for the origins behind it: on a response to a request
+ * carrying an {@code Origin}, every {@code Access-Control-*} header an upstream sent is removed
+ * just before commit. For an allowed origin the gateway's own answer then goes out (an
+ * upstream cannot widen it, e.g. expose more headers); for any other origin none does, so an
+ * upstream's {@code Access-Control-Allow-Origin: *} or reflected origin with
+ * {@code Allow-Credentials: true} never lets another site read a response. The browser then
+ * withholds the response, and the CSRF check guards unsafe methods. Requests without an
+ * {@code Origin} are not cross-origin reads and pass untouched, at no cost.
  */
 class CorsFilter implements WebFilter, Ordered {
+
+	private static final String CORS_PREFIX = "Access-Control-";
 
 	private final Set<String> allowedOrigins;
 
@@ -50,14 +58,16 @@ class CorsFilter implements WebFilter, Ordered {
 		if (isPreflight(request)) {
 			return preflight(exchange.getResponse(), request, origin, allowed);
 		}
-		if (allowed) {
-			ServerHttpResponse response = exchange.getResponse();
-			response.beforeCommit(() -> {
-				withAllowOrigin(response.getHeaders(), origin);
-				response.getHeaders().set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, HttpHeaders.WWW_AUTHENTICATE);
-				return Mono.empty();
-			});
-		}
+		ServerHttpResponse response = exchange.getResponse();
+		response.beforeCommit(() -> {
+			HttpHeaders headers = response.getHeaders();
+			withoutUpstreamCors(headers);
+			if (allowed) {
+				withAllowOrigin(headers, origin);
+				headers.set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, HttpHeaders.WWW_AUTHENTICATE);
+			}
+			return Mono.empty();
+		});
 		return chain.filter(exchange);
 	}
 
@@ -82,6 +92,20 @@ class CorsFilter implements WebFilter, Ordered {
 		headers.set(HttpHeaders.ACCESS_CONTROL_MAX_AGE, this.maxAge);
 		response.setStatusCode(HttpStatus.NO_CONTENT);
 		return response.setComplete();
+	}
+
+	/** Removes every {@code Access-Control-*} header: one pass over the names, a copy only if any. */
+	private static void withoutUpstreamCors(HttpHeaders headers) {
+		List<String> found = null;
+		for (String name : headers.headerNames()) {
+			if (name.regionMatches(true, 0, CORS_PREFIX, 0, CORS_PREFIX.length())) {
+				found = (found != null) ? found : new ArrayList<>(4);
+				found.add(name);
+			}
+		}
+		if (found != null) {
+			found.forEach(headers::remove);
+		}
 	}
 
 	private static void withAllowOrigin(HttpHeaders headers, String origin) {

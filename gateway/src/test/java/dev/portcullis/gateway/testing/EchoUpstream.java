@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real upstream for the gateway: answers every request with a JSON echo of its method,
- * path and headers (names lower-cased). Paths containing {@code /slow} answer after 3 s.
+ * path and headers (names lower-cased). Paths containing {@code /slow} answer after 3 s. Every
+ * answer carries the wide-open CORS headers a careless upstream sends.
  */
 public final class EchoUpstream implements AutoCloseable {
 
@@ -38,6 +39,8 @@ public final class EchoUpstream implements AutoCloseable {
 				}
 				return response.header("Content-Type", "application/json")
 					.header("Access-Control-Allow-Origin", "*")
+					.header("Access-Control-Allow-Credentials", "true")
+					.header("Access-Control-Expose-Headers", "X-Internal-Trace")
 					.sendByteArray(body);
 			})
 			.bindNow();
