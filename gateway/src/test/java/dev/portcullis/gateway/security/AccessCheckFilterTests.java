@@ -15,6 +15,9 @@ import dev.portcullis.gateway.testing.TestKeys;
 import dev.portcullis.gateway.testing.TestTokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -134,6 +137,39 @@ class AccessCheckFilterTests {
 		assertThat(headers.getFirst("X-Request-Id")).isEqualTo("kept");
 		assertThat(headers.get(HttpHeaders.COOKIE)).containsExactly("theme=dark");
 		assertThat(headers.containsHeader(HttpHeaders.AUTHORIZATION)).isFalse();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "X_User_Id", "x_user_roles", "X-User_Email", "X_SESSION_ID", "x_tenant" })
+	void filterWhenIdentityHeaderSpelledWithUnderscoresThenStripped(String spoofed) {
+		MockServerWebExchange exchange = exchange(withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "=" + validToken())
+			.header(spoofed, "spoofed")
+			.header("X_Request_Id", "kept"), route(Map.of()));
+		StepVerifier.create(this.filter.filter(exchange, this.chain)).verifyComplete();
+		HttpHeaders headers = forwardedHeaders();
+		assertThat(headers.containsHeader(spoofed)).isFalse();
+		assertThat(headers.getFirst("X_Request_Id")).isEqualTo("kept");
+	}
+
+	@ParameterizedTest(name = "[{0}] -> [{1}]")
+	@CsvSource(delimiter = '|', nullValues = "-", value = {
+			"keep-alive | keep-alive",
+			"X-User-Id | -",
+			"keep-alive, X-User-Id, X-Trace | keep-alive, X-Trace",
+			"X-Trace,x_tenant , Cookie,Authorization | X-Trace",
+			"X-Trace, x_user_roles,X-SESSION-ID, upgrade | X-Trace, upgrade",
+			"X-User-Email, keep-alive | keep-alive" })
+	void filterWhenConnectionNamesProtectedHeadersThenThoseNamesRemoved(String connection, String expected) {
+		MockServerWebExchange exchange = exchange(withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "=" + validToken())
+			.header(HttpHeaders.CONNECTION, connection), route(Map.of()));
+		StepVerifier.create(this.filter.filter(exchange, this.chain)).verifyComplete();
+		HttpHeaders headers = forwardedHeaders();
+		if (expected == null) {
+			assertThat(headers.containsHeader(HttpHeaders.CONNECTION)).isFalse();
+		}
+		else {
+			assertThat(headers.get(HttpHeaders.CONNECTION)).containsExactly(expected);
+		}
 	}
 
 	@Test

@@ -85,4 +85,59 @@ class CorsFilterTests {
 			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
 	}
 
+	/** A handler standing in for the proxied upstream, answering with wide-open CORS headers. */
+	private final WebTestClient carelessUpstream = WebHandlerClients.client((exchange) -> {
+		HttpHeaders headers = exchange.getResponse().getHeaders();
+		headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+		headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+		headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "*");
+		headers.set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, "X-Internal");
+		return exchange.getResponse().setComplete();
+	}, new ProblemExceptionHandler(), new CorsFilter(List.of("https://app.example.com"), List.of("GET", "POST"), 600));
+
+	@Test
+	void filterWhenOtherOriginAndUpstreamSendsCorsHeadersThenAllRemoved() {
+		this.carelessUpstream.get()
+			.uri("/api/x")
+			.header("Origin", "https://evil.example")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS)
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS)
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS);
+	}
+
+	@Test
+	void filterWhenAllowedOriginAndUpstreamSendsCorsHeadersThenOnlyTheGatewaysAnswer() {
+		this.carelessUpstream.get()
+			.uri("/api/x")
+			.header("Origin", "https://app.example.com")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "https://app.example.com")
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, HttpHeaders.WWW_AUTHENTICATE)
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS);
+	}
+
+	@Test
+	void filterWhenNoOriginThenResponseUntouched() {
+		this.carelessUpstream.get()
+			.uri("/api/x")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+	}
+
 }
