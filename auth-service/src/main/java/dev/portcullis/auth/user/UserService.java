@@ -88,7 +88,10 @@ public class UserService {
 		});
 	}
 
-	/** Replaces the password after checking the current one. */
+	/**
+	 * Replaces the password after checking the current one. The check is slowed down per account
+	 * like a login, so a stolen session cannot guess the password at hashing speed.
+	 */
 	public Mono<Void> changePassword(UUID userId, String currentPassword, String newPassword) {
 		return Mono.fromRunnable(() -> {
 			if (currentPassword == null) {
@@ -98,9 +101,11 @@ public class UserService {
 		})
 			.then(this.users.findById(userId))
 			.switchIfEmpty(Mono.error(() -> new AuthException(ErrorCode.TOKEN_INVALID, "The account no longer exists")))
-			.flatMap((user) -> this.hasher.verify(currentPassword, user.passwordHash()))
-			.flatMap((verification) -> verification.matched() ? this.hasher.hash(newPassword)
-					: Mono.error(new AuthException(ErrorCode.INVALID_CREDENTIALS, "The current password is not correct")))
+			.flatMap((user) -> this.throttle.reservePasswordCheck(userId, this.clock.instant())
+				.flatMap((reservation) -> checked(reservation, this.hasher.verify(currentPassword, user.passwordHash()))
+					.flatMap((verification) -> verification.matched() ? this.throttle.succeeded(reservation).then(this.hasher.hash(newPassword))
+							: failed(reservation,
+									new AuthException(ErrorCode.INVALID_CREDENTIALS, "The current password is not correct")))))
 			.flatMap((hash) -> this.users.updatePasswordHash(userId, hash, this.clock.instant()))
 			.then();
 	}

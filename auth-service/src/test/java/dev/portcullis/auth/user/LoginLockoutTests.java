@@ -102,4 +102,30 @@ class LoginLockoutTests {
 		assertThat(new String(unknownAnswer)).isEqualTo(new String(knownAnswer));
 	}
 
+	@Test
+	void changePasswordWhenCurrentPasswordRepeatedlyWrongThenTooManyAttemptsEvenForTheRightOne() {
+		Tokens stolen = this.auth.newSession();
+		Tokens owner = this.auth.loggedIn(stolen.email(), PASSWORD);
+		for (int i = 0; i < 5; i++) {
+			changePassword(stolen, "wrong guess " + i).expectStatus().isUnauthorized()
+				.expectBody().jsonPath("$.code").isEqualTo("invalid_credentials");
+		}
+		changePassword(stolen, PASSWORD)
+			.expectStatus().isEqualTo(429)
+			.expectHeader().exists("Retry-After")
+			.expectBody().jsonPath("$.code").isEqualTo("too_many_attempts");
+		// the guesses logged nobody out
+		this.auth.refreshed(owner);
+
+		this.clock.advance(Duration.ofMinutes(61));
+		changePassword(this.auth.refreshed(stolen), PASSWORD).expectStatus().isNoContent();
+	}
+
+	private WebTestClient.ResponseSpec changePassword(Tokens tokens, String current) {
+		return this.auth.post("/auth/password", tokens)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("currentPassword", current, "newPassword", "a brand new passphrase"))
+			.exchange();
+	}
+
 }

@@ -88,6 +88,22 @@ class LoginRaceTests {
 			.expectBody().jsonPath("$.code").isEqualTo("too_many_attempts");
 	}
 
+	@Test
+	void changePasswordWhen200ParallelWrongGuessesThenArgon2SeesOnlyTheFreeAttempts() {
+		Tokens stolen = this.auth.newSession();
+		long before = this.hasher.verifications();
+
+		List<String> codes = inParallel((i) -> this.parallel.post()
+			.uri("/auth/password")
+			.cookie(AuthClient.ACCESS, stolen.access())
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("currentPassword", "wrong guess " + i, "newPassword", "a brand new passphrase")));
+
+		assertThat(this.hasher.verifications() - before).as("passwords checked by Argon2").isEqualTo(FREE_ATTEMPTS);
+		assertThat(codes).filteredOn("invalid_credentials"::equals).hasSize(FREE_ATTEMPTS);
+		assertThat(codes).filteredOn("too_many_attempts"::equals).hasSize(GUESSES - FREE_ATTEMPTS);
+	}
+
 	/** Sends {@link #GUESSES} requests at once; emits each answer's problem code. */
 	private List<String> inParallel(Function<Integer, WebClient.RequestHeadersSpec<?>> request) {
 		return Flux.range(0, GUESSES)
