@@ -94,10 +94,15 @@ class AttemptBudgetRepository {
 			.rowsUpdated();
 	}
 
-	/** Gives back an attempt taken from the window starting at {@code windowStart}, if that window is still the row's. */
+	/**
+	 * Gives back an attempt taken from the window starting at {@code windowStart} to the row's
+	 * window, if that is the same or a later one: a replica whose clock is behind counts into the
+	 * later window, and must give back there. An attempt taken just before a new window started
+	 * is given to the new one, which errs by one per request in flight at that moment.
+	 */
 	Mono<Long> giveBackToWindow(String bucket, Instant windowStart) {
 		return this.db
-			.sql("UPDATE attempt_budgets SET attempts = attempts - 1 WHERE bucket = :bucket AND last_at = :start AND attempts > 0")
+			.sql("UPDATE attempt_budgets SET attempts = attempts - 1 WHERE bucket = :bucket AND last_at >= :start AND attempts > 0")
 			.bind("bucket", bucket)
 			.bind("start", Times.db(windowStart))
 			.fetch()
