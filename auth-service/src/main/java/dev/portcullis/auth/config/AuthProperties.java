@@ -29,7 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param cookies cookie names and attributes
  * @param keys signing-key rotation
  * @param hashing Argon2id cost and the bounded hashing pool
- * @param login failed-login slow-down
+ * @param login failed-login slow-down and limits
  * @param purge clean-up of expired rows
  */
 @Validated
@@ -165,9 +165,17 @@ public record AuthProperties(@DefaultValue(AccessTokenFormat.DEFAULT_ISSUER) @No
 	 * @param freeAttempts failed logins per account before slowing down
 	 * @param initialDelay the first wait; it doubles with every further failure
 	 * @param maxDelay the longest wait
+	 * @param clientFailures failed logins one client address may make per {@code clientWindow},
+	 * on any accounts
+	 * @param clientWindow the fixed window of {@code clientFailures}
+	 * @param globalFailures failed logins across all accounts per {@code globalWindow}; beyond
+	 * it only a client logging in from the address it last logged in from is let through
+	 * @param globalWindow the fixed window of {@code globalFailures}
 	 */
 	public record Login(@DefaultValue("5") int freeAttempts, @DefaultValue("1s") @NotNull Duration initialDelay,
-			@DefaultValue("15m") @NotNull Duration maxDelay) {
+			@DefaultValue("15m") @NotNull Duration maxDelay, @DefaultValue("50") int clientFailures,
+			@DefaultValue("15m") @NotNull Duration clientWindow, @DefaultValue("1000") int globalFailures,
+			@DefaultValue("5m") @NotNull Duration globalWindow) {
 
 		public Login {
 			if (freeAttempts < 1) {
@@ -175,6 +183,20 @@ public record AuthProperties(@DefaultValue(AccessTokenFormat.DEFAULT_ISSUER) @No
 			}
 			requirePositive(initialDelay, "login.initial-delay");
 			requirePositive(maxDelay, "login.max-delay");
+			if (clientFailures < 1) {
+				throw new IllegalArgumentException("portcullis.auth.login.client-failures must be at least 1, was " + clientFailures);
+			}
+			requireWindow(clientWindow, "login.client-window");
+			if (globalFailures < 1) {
+				throw new IllegalArgumentException("portcullis.auth.login.global-failures must be at least 1, was " + globalFailures);
+			}
+			requireWindow(globalWindow, "login.global-window");
+		}
+
+		private static void requireWindow(Duration window, String name) {
+			if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
+				throw new IllegalArgumentException("portcullis.auth." + name + " must be between 1s and 1d, was " + window);
+			}
 		}
 
 	}

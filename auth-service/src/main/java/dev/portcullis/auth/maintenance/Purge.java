@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 /**
  * Deletes, every {@code portcullis.auth.purge.interval}, what no answer depends on any more:
  * sealed grace-window successors, sessions (with their refresh tokens) and audit events past
- * retention, stale login-attempt counters. Each feature deletes its own rows, in batches, by its
+ * retention, stale attempt budgets of the login throttle. Each feature deletes its own rows, in batches, by its
  * own rules; this only says when, how long ended things are kept, and how big a batch is. The
  * features run one after another, so a purge runs one statement at a time.
  */

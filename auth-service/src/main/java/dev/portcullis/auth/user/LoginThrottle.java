@@ -1,87 +1,245 @@
 package dev.portcullis.auth.user;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 import dev.portcullis.auth.AuthException;
 import dev.portcullis.auth.ErrorCode;
 import dev.portcullis.auth.config.AuthProperties;
+import dev.portcullis.auth.user.AttemptBudgetRepository.Budget;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
- * Exponential slow-down of failed logins per email address, kept in the database so that every
- * replica sees it. Keyed by the address whether or not an account exists, so the slow-down tells
- * nobody which addresses are registered.
+ * The budgets a password check takes an attempt from before Argon2 runs, kept in the database so
+ * that every replica sees them. A login takes one from:
+ * <ul>
+ * <li>the exponential back-off of its email address, whether or not an account exists, so the
+ * slow-down tells nobody which addresses are registered; or, from the client address the account
+ * last logged in from, a back-off of its own, so that nobody else's guesses lock the owner out
+ * there;</li>
+ * <li>the failures of its client address per window;</li>
+ * <li>the failures across all accounts per window, against password spraying (not from the address
+ * the account last logged in from).</li>
+ * </ul>
+ * A password change's check of the current password takes one from a back-off per user. The
+ * attempt is taken before the check, by one conditional statement per budget, so parallel guesses
+ * cannot overshoot; a success gives it back and clears the back-off, a failure keeps it, and a
+ * check that never ran (the hashing pool was full) gives everything back.
  */
 @Component
 class LoginThrottle {
 
-	/** A run of failures older than this is forgotten. */
+	/** A run of attempts older than this is forgotten. */
 	static final Duration FORGET_AFTER = Duration.ofDays(1);
 
-	private final LoginAttemptRepository attempts;
+	static final String GLOBAL = "global";
+
+	/**
+	 * Lost races for one back-off bucket before answering 429 anyway; each lost race means another
+	 * request took an attempt, so a burst ends in a block long before this.
+	 */
+	private static final int MAX_TRIES = 16;
+
+	/** What the JDK parses as an IPv6 literal, never looking it up: starts with a hex digit or colon. */
+	private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}");
+
+	private final AttemptBudgetRepository budgets;
 
 	private final AuthProperties.Login settings;
 
-	LoginThrottle(LoginAttemptRepository attempts, AuthProperties properties) {
-		this.attempts = attempts;
+	LoginThrottle(AttemptBudgetRepository budgets, AuthProperties properties) {
+		this.budgets = budgets;
 		this.settings = properties.login();
 	}
 
-	/** Fails with {@link ErrorCode#TOO_MANY_ATTEMPTS} while the address is slowed down. */
-	Mono<Void> checkAllowed(String email, Instant now) {
-		return this.attempts.findBlockedUntil(email)
-			.flatMap((blockedUntil) -> blockedUntil.filter(now::isBefore)
-				.map((until) -> Mono.<Void>error(tooMany(Duration.between(now, until))))
-				.orElse(Mono.empty()));
+	/**
+	 * Takes an attempt for a login, or fails with {@link ErrorCode#TOO_MANY_ATTEMPTS} (taking
+	 * nothing) when a budget is used up.
+	 * @param clientIp the client's address; null when unknown
+	 * @param lastLoginAddress whether {@code clientIp} is where this account last logged in from
+	 */
+	Mono<Reservation> reserveLogin(String email, String clientIp, boolean lastLoginAddress, Instant now) {
+		List<Window> windows = new ArrayList<>(2);
+		if (!lastLoginAddress) {
+			windows.add(new Window(GLOBAL, this.settings.globalFailures(), this.settings.globalWindow()));
+		}
+		if (clientIp != null) {
+			windows.add(new Window("client:" + clientKey(clientIp), this.settings.clientFailures(), this.settings.clientWindow()));
+		}
+		String backOff = lastLoginAddress ? "device:" + email + " " + clientIp : "account:" + email;
+		return reserve(windows, backOff, now.truncatedTo(ChronoUnit.MICROS));
 	}
 
-	Mono<Void> recordFailure(String email, Instant now) {
-		return increment(email, now)
-			.flatMap((updated) -> (updated > 0) ? Mono.just(updated) : insertFirst(email, now))
-			.then(this.attempts.findFailures(email))
-			.flatMap((failures) -> this.attempts.block(email, delayAfter(failures).map(now::plus).orElse(null)));
+	/** Takes an attempt for checking the current password of a password change. */
+	Mono<Reservation> reservePasswordCheck(UUID userId, Instant now) {
+		return reserve(List.of(), "password:" + userId, now.truncatedTo(ChronoUnit.MICROS));
 	}
 
-	Mono<Void> reset(String email) {
-		return this.attempts.delete(email);
+	/** The password was right: gives the window attempts back and clears the back-off. */
+	Mono<Void> succeeded(Reservation reservation) {
+		return giveBack(reservation.windows()).then(this.budgets.delete(reservation.backOff().bucket()));
 	}
 
 	/**
-	 * Forgets addresses whose last failure is older than the longest block plus
-	 * {@link #FORGET_AFTER}: their block is over and their run would start again anyway.
+	 * The password was wrong: the attempt stays taken, and a block starts counting from now, when
+	 * the answer goes out, rather than from before the check.
 	 */
-	Mono<Long> purge(Instant now, int batchSize) {
-		return this.attempts.deleteLastFailureBefore(now.minus(this.settings.maxDelay()).minus(FORGET_AFTER), batchSize);
+	Mono<Void> failed(Reservation reservation, Instant now) {
+		BackOff backOff = reservation.backOff();
+		return delayAfter(backOff.next().attempts())
+			.map((delay) -> this.budgets.extendBlock(backOff.bucket(), backOff.next(), now.plus(delay)).then())
+			.orElse(Mono.empty());
 	}
 
-	Optional<Duration> delayAfter(int failures) {
-		if (failures < this.settings.freeAttempts()) {
+	/** The password was never checked: gives everything back, unless others have moved the back-off on since. */
+	Mono<Void> abandoned(Reservation reservation) {
+		BackOff backOff = reservation.backOff();
+		Mono<Long> undo = (backOff.seen() != null) ? this.budgets.replace(backOff.bucket(), backOff.next(), backOff.seen())
+				: this.budgets.delete(backOff.bucket(), backOff.next());
+		return giveBack(reservation.windows()).then(undo).then();
+	}
+
+	/**
+	 * Forgets buckets whose last attempt (or window) is older than the longest block or window
+	 * plus {@link #FORGET_AFTER}: their block is over and their run would start again anyway.
+	 */
+	Mono<Long> purge(Instant now, int batchSize) {
+		Duration longest = List.of(this.settings.maxDelay(), this.settings.clientWindow(), this.settings.globalWindow())
+			.stream()
+			.max(Duration::compareTo)
+			.orElseThrow();
+		return this.budgets.deleteLastBefore(now.minus(longest).minus(FORGET_AFTER), batchSize);
+	}
+
+	Optional<Duration> delayAfter(int attempts) {
+		if (attempts < this.settings.freeAttempts()) {
 			return Optional.empty();
 		}
-		int doublings = Math.min(failures - this.settings.freeAttempts(), 30);
+		int doublings = Math.min(attempts - this.settings.freeAttempts(), 30);
 		Duration delay = this.settings.initialDelay().multipliedBy(1L << doublings);
 		return Optional.of((delay.compareTo(this.settings.maxDelay()) > 0) ? this.settings.maxDelay() : delay);
 	}
 
-	private Mono<Long> increment(String email, Instant now) {
-		return this.attempts.increment(email, now, now.minus(FORGET_AFTER));
+	/**
+	 * The budget key of a client address: the address, or for IPv6 its /64, which one subscriber
+	 * usually holds whole. Anything that is not an address literal is its own key.
+	 */
+	static String clientKey(String ip) {
+		if (ip.indexOf(':') < 0 || !IPV6_LITERAL.matcher(ip).matches()) {
+			return ip;
+		}
+		try {
+			// a literal of only hex digits, colons and dots: parsed, never looked up
+			InetAddress address = InetAddress.getByName(ip);
+			// an IPv4-mapped address is the IPv4 client it maps
+			return (address instanceof Inet6Address) ? HexFormat.of().formatHex(address.getAddress(), 0, 8) + "/64"
+					: address.getHostAddress();
+		}
+		catch (UnknownHostException ex) {
+			return ip;
+		}
 	}
 
-	private Mono<Long> insertFirst(String email, Instant now) {
-		return this.attempts.insertFirst(email, now)
-			// Another replica inserted the first failure a moment ago: count this one on top.
-			.onErrorResume(DataIntegrityViolationException.class, (ex) -> increment(email, now));
+	private Mono<Reservation> reserve(List<Window> windows, String backOffBucket, Instant now) {
+		return take(windows, 0, List.of(), now).flatMap((taken) -> advance(backOffBucket, now, MAX_TRIES)
+			.map((backOff) -> new Reservation(taken, backOff))
+			.onErrorResume((ex) -> giveBack(taken).onErrorResume((giveBackFailed) -> Mono.empty()).then(Mono.error(ex))));
+	}
+
+	/** Takes an attempt from each window in turn; when one is used up, gives back those taken and fails. */
+	private Mono<List<Taken>> take(List<Window> windows, int index, List<Taken> taken, Instant now) {
+		if (index == windows.size()) {
+			return Mono.just(taken);
+		}
+		Window window = windows.get(index);
+		Instant start = window.startAt(now);
+		return takeFromWindow(window, start).flatMap((ok) -> {
+			if (!ok) {
+				return giveBack(taken).then(Mono.error(tooMany(Duration.between(now, start.plus(window.length())))));
+			}
+			List<Taken> more = new ArrayList<>(taken);
+			more.add(new Taken(window.bucket(), start));
+			return take(windows, index + 1, List.copyOf(more), now);
+		});
+	}
+
+	private Mono<Boolean> takeFromWindow(Window window, Instant start) {
+		return this.budgets.takeFromWindow(window.bucket(), start, window.limit())
+			.flatMap((rows) -> (rows > 0) ? Mono.just(true)
+					: this.budgets.insert(window.bucket(), new Budget(1, start, null))
+						.map((inserted) -> true)
+						// the row exists: the window is used up, or another request inserted it a moment ago
+						.onErrorResume(DataIntegrityViolationException.class, (ex) -> this.budgets
+							.takeFromWindow(window.bucket(), start, window.limit())
+							.map((again) -> again > 0)));
+	}
+
+	private Mono<Void> giveBack(List<Taken> taken) {
+		return Flux.fromIterable(taken).concatMap((t) -> this.budgets.giveBackToWindow(t.bucket(), t.windowStart())).then();
+	}
+
+	/**
+	 * Takes the next attempt of a back-off bucket: reads it, and replaces exactly what it read, so
+	 * of parallel requests only one gets each attempt; the others read again.
+	 */
+	private Mono<BackOff> advance(String bucket, Instant now, int triesLeft) {
+		return this.budgets.find(bucket).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((seen) -> {
+			if (seen.isPresent() && seen.get().blockedAt(now)) {
+				return Mono.error(tooMany(Duration.between(now, seen.get().blockedUntil())));
+			}
+			boolean freshRun = seen.isEmpty() || seen.get().lastAt().isBefore(now.minus(FORGET_AFTER));
+			int attempts = freshRun ? 1 : seen.get().attempts() + 1;
+			Budget next = new Budget(attempts, now, delayAfter(attempts).map(now::plus).orElse(null));
+			Mono<Long> written = seen.isPresent() ? this.budgets.replace(bucket, seen.get(), next)
+					: this.budgets.insert(bucket, next).onErrorResume(DataIntegrityViolationException.class, (ex) -> Mono.just(0L));
+			return written.flatMap((rows) -> {
+				if (rows > 0) {
+					return Mono.just(new BackOff(bucket, seen.orElse(null), next));
+				}
+				return (triesLeft > 1) ? advance(bucket, now, triesLeft - 1) : Mono.error(tooMany(Duration.ofSeconds(1)));
+			});
+		});
 	}
 
 	static AuthException tooMany(Duration wait) {
 		Duration retryAfter = Duration.ofSeconds(Math.max(1, (wait.toMillis() + 999) / 1000));
-		return new AuthException(ErrorCode.TOO_MANY_ATTEMPTS, "Too many failed logins for this account; try again later",
-				retryAfter, null);
+		return new AuthException(ErrorCode.TOO_MANY_ATTEMPTS, "Too many failed attempts; try again later", retryAfter, null);
+	}
+
+	/** What a password check took: attempts from windows, and the back-off step. */
+	record Reservation(List<Taken> windows, BackOff backOff) {
+	}
+
+	/** An attempt taken from the window of {@code bucket} starting at {@code windowStart}. */
+	record Taken(String bucket, Instant windowStart) {
+	}
+
+	/** A back-off bucket moved from {@code seen} (null: no row) to {@code next}. */
+	record BackOff(String bucket, Budget seen, Budget next) {
+	}
+
+	/** A fixed-window budget: {@code limit} attempts per {@code length}, windows aligned to the epoch. */
+	private record Window(String bucket, int limit, Duration length) {
+
+		Instant startAt(Instant now) {
+			long millis = this.length.toMillis();
+			return Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), millis) * millis);
+		}
+
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.portcullis.auth.user;
 
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.portcullis.auth.AuthException;
 import dev.portcullis.auth.ErrorCode;
@@ -32,6 +33,8 @@ public class PasswordHasher implements DisposableBean {
 
 	private final String dummyHash;
 
+	private final AtomicLong verifications = new AtomicLong();
+
 	public PasswordHasher(AuthProperties properties) {
 		AuthProperties.Hashing hashing = properties.hashing();
 		this.encoder = new Argon2PasswordEncoder(SALT_LENGTH, HASH_LENGTH, hashing.parallelism(), hashing.memoryKib(),
@@ -51,6 +54,7 @@ public class PasswordHasher implements DisposableBean {
 	 */
 	public Mono<Verification> verify(String password, String storedHash) {
 		return offload(Mono.fromCallable(() -> {
+			this.verifications.incrementAndGet();
 			if (storedHash == null) {
 				this.encoder.matches(password, this.dummyHash);
 				return Verification.FAILED;
@@ -60,6 +64,11 @@ public class PasswordHasher implements DisposableBean {
 			}
 			return this.encoder.upgradeEncoding(storedHash) ? Verification.MATCHED_NEEDS_REHASH : Verification.MATCHED;
 		}));
+	}
+
+	/** How many passwords {@link #verify} has checked since start-up; the throttle tests count guesses with it. */
+	long verifications() {
+		return this.verifications.get();
 	}
 
 	private <T> Mono<T> offload(Mono<T> work) {

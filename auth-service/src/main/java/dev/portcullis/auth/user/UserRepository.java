@@ -79,6 +79,22 @@ class UserRepository {
 			.one();
 	}
 
+	/** The account of {@code email} with the client address of its latest successful login (may be null). */
+	Mono<LoginAccount> findForLogin(String email) {
+		return this.db.sql("SELECT " + COLUMNS + ", last_login_ip FROM users WHERE email = :email")
+			.bind("email", email)
+			.map((row) -> new LoginAccount(user(row), row.get("last_login_ip", String.class)))
+			.one();
+	}
+
+	/** Remembers where the account last logged in from. */
+	Mono<Void> recordLogin(UUID id, String clientIp) {
+		return this.db.sql("UPDATE users SET last_login_ip = :ip WHERE id = :id AND (last_login_ip IS NULL OR last_login_ip <> :ip)")
+			.bind("ip", clientIp)
+			.bind("id", id)
+			.then();
+	}
+
 	Mono<User> findById(UUID id) {
 		return this.db.sql("SELECT " + COLUMNS + " FROM users WHERE id = :id").bind("id", id).map(UserRepository::user).one();
 	}
@@ -90,6 +106,10 @@ class UserRepository {
 			.bind("id", id)
 			.fetch()
 			.rowsUpdated();
+	}
+
+	/** An account as a login sees it. */
+	record LoginAccount(User user, String lastLoginIp) {
 	}
 
 	private static User user(Readable row) {

@@ -60,23 +60,38 @@ public class UserService {
 
 	/**
 	 * The account whose password this is. Unknown address and wrong password fail alike with
-	 * {@link ErrorCode#INVALID_CREDENTIALS}, after the same work.
+	 * {@link ErrorCode#INVALID_CREDENTIALS}, after the same work, and are slowed down alike.
+	 * @param clientIp the client's address, for its own limit and to recognise where the account
+	 * last logged in from; null when unknown
 	 */
-	public Mono<User> authenticate(String rawEmail, String password) {
+	public Mono<User> authenticate(String rawEmail, String password, String clientIp) {
 		return Mono.fromCallable(() -> EmailAddress.normalise(rawEmail)).flatMap((email) -> {
 			if (password == null) {
 				return Mono.error(new AuthException(ErrorCode.INVALID_REQUEST, "password is required"));
 			}
 			Instant now = this.clock.instant();
-			return this.throttle.checkAllowed(email, now)
-				.then(this.users.findByEmail(email).map(Optional::of).defaultIfEmpty(Optional.empty()))
-				.flatMap((user) -> this.hasher.verify(password, user.map(User::passwordHash).orElse(null))
-					.flatMap((verification) -> (user.isPresent() && verification.matched())
-							? succeeded(user.get(), password, verification, now) : failed(email, now)));
+			return this.users.findForLogin(email)
+				.map(Optional::of)
+				.defaultIfEmpty(Optional.empty())
+				.flatMap((account) -> {
+					boolean lastLoginAddress = clientIp != null
+							&& account.map((a) -> clientIp.equals(a.lastLoginIp())).orElse(false);
+					Optional<User> user = account.map(UserRepository.LoginAccount::user);
+					return this.throttle.reserveLogin(email, clientIp, lastLoginAddress, now)
+						.flatMap((reservation) -> checked(reservation,
+								this.hasher.verify(password, user.map(User::passwordHash).orElse(null)))
+							.flatMap((verification) -> (user.isPresent() && verification.matched())
+									? succeeded(reservation, user.get(), password, verification, clientIp, now)
+									: failed(reservation,
+											new AuthException(ErrorCode.INVALID_CREDENTIALS, "Email or password is not correct"))));
+				});
 		});
 	}
 
-	/** Replaces the password after checking the current one. */
+	/**
+	 * Replaces the password after checking the current one. The check is slowed down per account
+	 * like a login, so a stolen session cannot guess the password at hashing speed.
+	 */
 	public Mono<Void> changePassword(UUID userId, String currentPassword, String newPassword) {
 		return Mono.fromRunnable(() -> {
 			if (currentPassword == null) {
@@ -86,9 +101,11 @@ public class UserService {
 		})
 			.then(this.users.findById(userId))
 			.switchIfEmpty(Mono.error(() -> new AuthException(ErrorCode.TOKEN_INVALID, "The account no longer exists")))
-			.flatMap((user) -> this.hasher.verify(currentPassword, user.passwordHash()))
-			.flatMap((verification) -> verification.matched() ? this.hasher.hash(newPassword)
-					: Mono.error(new AuthException(ErrorCode.INVALID_CREDENTIALS, "The current password is not correct")))
+			.flatMap((user) -> this.throttle.reservePasswordCheck(userId, this.clock.instant())
+				.flatMap((reservation) -> checked(reservation, this.hasher.verify(currentPassword, user.passwordHash()))
+					.flatMap((verification) -> verification.matched() ? this.throttle.succeeded(reservation).then(this.hasher.hash(newPassword))
+							: failed(reservation,
+									new AuthException(ErrorCode.INVALID_CREDENTIALS, "The current password is not correct")))))
 			.flatMap((hash) -> this.users.updatePasswordHash(userId, hash, this.clock.instant()))
 			.then();
 	}
@@ -128,21 +145,33 @@ public class UserService {
 		return this.users.findById(id);
 	}
 
-	/** Deletes stale failed-login counters, {@code batchSize} rows per statement; emits how many. */
+	/**
+	 * Deletes stale attempt budgets of the login and password-change throttles, {@code batchSize}
+	 * rows per statement; emits how many.
+	 */
 	public Mono<Long> purgeLoginAttempts(Instant now, int batchSize) {
 		return this.throttle.purge(now, batchSize);
 	}
 
-	private Mono<User> succeeded(User user, String password, PasswordHasher.Verification verification, Instant now) {
-		Mono<User> current = (verification == PasswordHasher.Verification.MATCHED_NEEDS_REHASH)
-				? this.hasher.hash(password).flatMap((hash) -> this.users.updatePasswordHash(user.id(), hash, now)).thenReturn(user)
-				: Mono.just(user);
-		return this.throttle.reset(user.email()).then(current);
+	/** The verification; if it never ran (the hashing pool was full), the attempt is given back. */
+	private Mono<PasswordHasher.Verification> checked(LoginThrottle.Reservation reservation,
+			Mono<PasswordHasher.Verification> verification) {
+		return verification.onErrorResume((ex) -> this.throttle.abandoned(reservation)
+			.onErrorResume((undoFailed) -> Mono.empty())
+			.then(Mono.error(ex)));
 	}
 
-	private Mono<User> failed(String email, Instant now) {
-		return this.throttle.recordFailure(email, now)
-			.then(Mono.error(new AuthException(ErrorCode.INVALID_CREDENTIALS, "Email or password is not correct")));
+	private Mono<User> succeeded(LoginThrottle.Reservation reservation, User user, String password,
+			PasswordHasher.Verification verification, String clientIp, Instant now) {
+		Mono<Void> rehashed = (verification == PasswordHasher.Verification.MATCHED_NEEDS_REHASH)
+				? this.hasher.hash(password).flatMap((hash) -> this.users.updatePasswordHash(user.id(), hash, now)).then()
+				: Mono.empty();
+		Mono<Void> remembered = (clientIp != null) ? this.users.recordLogin(user.id(), clientIp) : Mono.empty();
+		return this.throttle.succeeded(reservation).then(rehashed).then(remembered).thenReturn(user);
+	}
+
+	private <T> Mono<T> failed(LoginThrottle.Reservation reservation, AuthException answer) {
+		return this.throttle.failed(reservation, this.clock.instant()).then(Mono.error(answer));
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.portcullis.auth.AuthException;
+import dev.portcullis.auth.session.ClientInfo;
 import dev.portcullis.auth.session.IssuedSession;
 import dev.portcullis.auth.session.SessionService;
 import dev.portcullis.auth.token.AccessClaims;
@@ -54,8 +55,9 @@ class AuthController {
 
 	@PostMapping(path = "/login", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Mono<LoginView> login(@RequestBody Credentials credentials, ServerWebExchange exchange) {
-		return this.users.authenticate(credentials.email(), credentials.password())
-			.flatMap((user) -> this.sessions.start(user, Clients.of(exchange.getRequest()))
+		ClientInfo client = Clients.of(exchange.getRequest());
+		return this.users.authenticate(credentials.email(), credentials.password(), client.ip())
+			.flatMap((user) -> this.sessions.start(user, client)
 				.map((issued) -> written(exchange, issued))
 				.map((issued) -> new LoginView(UserView.of(user), issued.accessToken().expiresAt(),
 						issued.sessionExpiresAt())));

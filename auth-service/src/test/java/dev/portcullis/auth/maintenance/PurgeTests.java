@@ -70,7 +70,7 @@ class PurgeTests {
 	}
 
 	private long loginAttempts(String email) {
-		return this.db.sql("SELECT COUNT(*) AS n FROM login_attempts WHERE email = :email").bind("email", email)
+		return this.db.sql("SELECT COUNT(*) AS n FROM attempt_budgets WHERE bucket = :bucket").bind("bucket", "account:" + email)
 			.map((row) -> row.get("n", Long.class)).one().block(Duration.ofSeconds(10));
 	}
 

@@ -25,6 +25,8 @@ public final class AuthClient {
 
 	private static final AtomicInteger counter = new AtomicInteger();
 
+	private static final AtomicInteger addresses = new AtomicInteger();
+
 	private final WebTestClient client;
 
 	public AuthClient(WebTestClient client) {
@@ -33,6 +35,15 @@ public final class AuthClient {
 
 	public static String uniqueEmail() {
 		return "user-" + System.nanoTime() + "-" + counter.incrementAndGet() + "@example.org";
+	}
+
+	/**
+	 * A client address no other test uses (10.0.0.0/8), for {@link #login(String, String, String)}:
+	 * the service is reached from loopback, so it believes the last X-Forwarded-For entry.
+	 */
+	public static String uniqueIp() {
+		int n = addresses.incrementAndGet();
+		return "10." + ((n >> 16) & 255) + "." + ((n >> 8) & 255) + "." + (n & 255);
 	}
 
 	public WebTestClient.ResponseSpec register(String email, String password) {
@@ -46,6 +57,16 @@ public final class AuthClient {
 	public WebTestClient.ResponseSpec login(String email, String password) {
 		return this.client.post()
 			.uri("/auth/login")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("email", email, "password", password))
+			.exchange();
+	}
+
+	/** A login from {@code ip}, as the gateway forwards it. */
+	public WebTestClient.ResponseSpec login(String email, String password, String ip) {
+		return this.client.post()
+			.uri("/auth/login")
+			.header("X-Forwarded-For", ip)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("email", email, "password", password))
 			.exchange();

@@ -16,7 +16,8 @@ final class TestProperties {
 				Duration.ofDays(30), Duration.ofDays(7), Duration.ofSeconds(10), List.of("user"),
 				new AuthProperties.Cookies("__Host-access_token", "__Secure-refresh_token", "/auth", true, "Lax", "Strict", null),
 				new AuthProperties.Keys(Duration.ofDays(30), Duration.ofMinutes(10), Duration.ofSeconds(30)), hashing,
-				new AuthProperties.Login(5, Duration.ofSeconds(1), Duration.ofMinutes(15)),
+				new AuthProperties.Login(5, Duration.ofSeconds(1), Duration.ofMinutes(15), 50, Duration.ofMinutes(15), 1000,
+						Duration.ofMinutes(5)),
 				new AuthProperties.Purge(Duration.ofMinutes(10), 1000, Duration.ofDays(90)));
 	}
 

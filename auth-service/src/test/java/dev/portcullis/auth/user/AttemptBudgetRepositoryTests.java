@@ -1,0 +1,126 @@
+package dev.portcullis.auth.user;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.portcullis.auth.AuthException;
+import dev.portcullis.auth.ErrorCode;
+import dev.portcullis.auth.config.AuthProperties;
+import dev.portcullis.auth.support.AuthServiceTest;
+import dev.portcullis.auth.user.AttemptBudgetRepository.Budget;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataIntegrityViolationException;
+
+import static dev.portcullis.auth.support.AuthClient.uniqueEmail;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The budget statements, and the throttle racing itself through them: of many requests at once
+ * exactly the budget gets an attempt, on this store and (in the subclass) on the embedded one.
+ */
+@AuthServiceTest
+class AttemptBudgetRepositoryTests {
+
+	static final Instant T0 = Instant.parse("2001-02-03T04:05:06Z");
+
+	@Autowired
+	AttemptBudgetRepository budgets;
+
+	@Test
+	void replaceWhenRowStillAsSeenThenReplacedAndOtherwiseUntouched() {
+		String bucket = "account:" + uniqueEmail();
+		Budget first = new Budget(1, T0, null);
+		Budget second = new Budget(2, T0.plusSeconds(1), T0.plusSeconds(2));
+		this.budgets.insert(bucket, first).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.replace(bucket, first, second).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.replace(bucket, first, new Budget(9, T0, null)).as(StepVerifier::create).expectNext(0L).verifyComplete();
+		this.budgets.find(bucket).as(StepVerifier::create).expectNext(second).verifyComplete();
+		this.budgets.insert(bucket, first).as(StepVerifier::create).expectError(DataIntegrityViolationException.class).verify();
+	}
+
+	@Test
+	void takeFromWindowWhenLimitReachedThenRefusedUntilTheNextWindowAndGiveBackReopensIt() {
+		String bucket = "client:" + uniqueEmail();
+		Instant window = T0;
+		this.budgets.takeFromWindow(bucket, window, 2).as(StepVerifier::create).expectNext(0L).verifyComplete();
+		this.budgets.insert(bucket, new Budget(1, window, null)).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.takeFromWindow(bucket, window, 2).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.takeFromWindow(bucket, window, 2).as(StepVerifier::create).expectNext(0L).verifyComplete();
+		this.budgets.giveBackToWindow(bucket, window).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.takeFromWindow(bucket, window, 2).as(StepVerifier::create).expectNext(1L).verifyComplete();
+
+		Instant next = window.plus(Duration.ofMinutes(15));
+		this.budgets.takeFromWindow(bucket, next, 2).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.find(bucket).as(StepVerifier::create).expectNext(new Budget(1, next, null)).verifyComplete();
+		// a replica whose clock is behind takes from, and gives back to, the newer window
+		this.budgets.takeFromWindow(bucket, window, 2).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.giveBackToWindow(bucket, window).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.find(bucket).as(StepVerifier::create).expectNext(new Budget(1, next, null)).verifyComplete();
+		// but never below nothing
+		this.budgets.giveBackToWindow(bucket, next).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.giveBackToWindow(bucket, next).as(StepVerifier::create).expectNext(0L).verifyComplete();
+	}
+
+	@Test
+	void deleteLastBeforeWhenMoreStaleRowsThanABatchThenDeletesThemAllAndKeepsTheRest() {
+		Instant stale = Instant.parse("1999-06-01T00:00:00Z");
+		Instant cutoff = Instant.parse("1999-07-01T00:00:00Z");
+		String kept = "account:" + uniqueEmail();
+		Flux.range(0, 5)
+			.concatMap((i) -> this.budgets.insert("account:" + uniqueEmail(), new Budget(1, stale.plusSeconds(i), null)))
+			.then(this.budgets.insert(kept, new Budget(1, cutoff, null)))
+			.then(this.budgets.deleteLastBefore(cutoff, 2))
+			.as(StepVerifier::create)
+			.expectNext(5L)
+			.verifyComplete();
+		this.budgets.find(kept).as(StepVerifier::create).expectNextCount(1).verifyComplete();
+	}
+
+	@Test
+	void reserveWhenManyAtOnceForOneAccountThenExactlyTheFreeAttemptsAreTaken() {
+		LoginThrottle throttle = new LoginThrottle(this.budgets, properties(5, 1000, Duration.ofMinutes(15)));
+		String email = uniqueEmail();
+		Instant now = Instant.now();
+		List<Object> outcomes = Flux.range(0, 100)
+			.flatMap((i) -> throttle.reserveLogin(email, null, false, now).<Object>map((r) -> r)
+				.onErrorResume(AuthException.class, (ex) -> Mono.just(ex.code())), 100)
+			.collectList()
+			.block(Duration.ofMinutes(1));
+		assertThat(outcomes).filteredOn(LoginThrottle.Reservation.class::isInstance).hasSize(5);
+		assertThat(outcomes).filteredOn(ErrorCode.TOO_MANY_ATTEMPTS::equals).hasSize(95);
+	}
+
+	@Test
+	void reserveWhenManyAtOnceFromOneIpv6SubnetThenExactlyItsLimitIsTaken() {
+		LoginThrottle throttle = new LoginThrottle(this.budgets, properties(5, 7, Duration.ofDays(1)));
+		String address = "2001:db8:" + Integer.toHexString(uniqueEmail().hashCode() & 0xffff) + ":0::";
+		Instant now = Instant.now();
+		List<Object> outcomes = Flux.range(0, 60)
+			.flatMap((i) -> throttle.reserveLogin(uniqueEmail(), address + Integer.toHexString(i + 1), false, now)
+				.<Object>map((r) -> r)
+				.onErrorResume(AuthException.class, (ex) -> Mono.just(ex.code())), 60)
+			.collectList()
+			.block(Duration.ofMinutes(1));
+		// every address of one IPv6 /64 shares a budget
+		assertThat(outcomes).filteredOn(LoginThrottle.Reservation.class::isInstance).hasSize(7);
+		assertThat(outcomes).filteredOn(ErrorCode.TOO_MANY_ATTEMPTS::equals).hasSize(53);
+	}
+
+	/** Blocks longer than the test; the global window as in the other tests, whose budget this shares. */
+	static AuthProperties properties(int freeAttempts, int clientFailures, Duration clientWindow) {
+		AuthProperties defaults = TestProperties.withHashing(new AuthProperties.Hashing(19456, 2, 1, 1, 8));
+		return new AuthProperties(defaults.issuer(), defaults.audience(), "a-test-master-secret-at-least-32-chars",
+				defaults.accessTokenTtl(), defaults.sessionTtl(), defaults.sessionIdleTtl(), defaults.refreshGrace(),
+				defaults.defaultRoles(), defaults.cookies(), defaults.keys(), defaults.hashing(),
+				new AuthProperties.Login(freeAttempts, Duration.ofHours(1), Duration.ofHours(1), clientFailures,
+						clientWindow, 1000, Duration.ofMinutes(5)),
+				defaults.purge());
+	}
+
+}
