@@ -185,7 +185,7 @@ public class KeyRing {
 
 	/** Keys stored before their public half was bound into the seal get it bound, once per process. */
 	private Mono<Void> resealLegacyKeys() {
-		return Mono.defer(this.repository::resealLegacy)
+		return Mono.defer(() -> this.repository.resealLegacy())
 			.doOnNext((count) -> {
 				if (count > 0) {
 					logger.info("Re-sealed {} signing key(s) with their public key bound to the private key", count);
