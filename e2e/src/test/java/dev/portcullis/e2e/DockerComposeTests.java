@@ -69,6 +69,25 @@ class DockerComposeTests {
 		}
 	}
 
+	/**
+	 * Outside compose the sample upstream listens on loopback and the auth service has no default
+	 * database user; in compose the upstream must be reachable by the gateway containers and every
+	 * auth service names its user.
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void composeWhenReadThenUpstreamListensOnTheNetworkAndEveryAuthServiceNamesItsDatabaseUser() throws IOException {
+		Map<String, Object> compose = new Yaml().load(Files.readString(REPO.resolve("docker-compose.yml")));
+		Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+		Map<String, Object> upstream = (Map<String, Object>) services.get("sample-upstream").get("environment");
+		assertThat(upstream).containsEntry("PORTCULLIS_UPSTREAM_ADDRESS", "0.0.0.0");
+		assertThat(services.get("sample-upstream")).as("the upstream trusts X-User-*: never published").doesNotContainKey("ports");
+		for (String service : List.of("auth-service", "auth-service-2")) {
+			Map<String, Object> environment = (Map<String, Object>) services.get(service).get("environment");
+			assertThat(environment).as(service).containsKey("PORTCULLIS_DB_USER");
+		}
+	}
+
 	/** The app a service runs: its image's build argument MODULE, or its own name. */
 	@SuppressWarnings("unchecked")
 	private static String module(Map<String, Object> service) {

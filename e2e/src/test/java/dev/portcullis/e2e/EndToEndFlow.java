@@ -1,11 +1,16 @@
 package dev.portcullis.e2e;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.MultiValueMap;
@@ -37,8 +42,18 @@ final class EndToEndFlow {
 	/** Every secret the journey handled, to look for in the logs afterwards. */
 	final java.util.Set<String> secrets = new java.util.LinkedHashSet<>();
 
+	/**
+	 * Where the journey's requests come from: another loopback address than the one the gateway
+	 * connects to the auth service from (127.0.0.1), so the session list can tell them apart.
+	 */
+	static final String CLIENT_ADDRESS = "127.0.0.2";
+
 	EndToEndFlow(Portcullis portcullis) {
-		this.client = WebTestClient.bindToServer().baseUrl(portcullis.gateway()).responseTimeout(Duration.ofSeconds(20)).build();
+		HttpClient fromClientAddress = HttpClient.create().bindAddress(() -> new InetSocketAddress(CLIENT_ADDRESS, 0));
+		this.client = WebTestClient.bindToServer(new ReactorClientHttpConnector(fromClientAddress))
+			.baseUrl(portcullis.gateway())
+			.responseTimeout(Duration.ofSeconds(20))
+			.build();
 	}
 
 	void run() throws InterruptedException {
@@ -49,6 +64,9 @@ final class EndToEndFlow {
 		Cookies login = login(email);
 		assertLoginCookies(login);
 		String userId = me(login);
+
+		// the session list names the client's own address: not the gateway's, nor one the client sent
+		assertThat(currentSession(login)).containsEntry("clientIp", CLIENT_ADDRESS);
 
 		// the upstream sees who the user is, never the auth cookies, and still gets its own cookies
 		this.client.get().uri("/api/orders").cookie(ACCESS, login.access()).cookie(REFRESH, login.refresh())
@@ -87,7 +105,8 @@ final class EndToEndFlow {
 	}
 
 	private Cookies login(String email) {
-		EntityExchangeResult<byte[]> result = post("/auth/login").bodyValue(Map.of("email", email, "password", PASSWORD))
+		EntityExchangeResult<byte[]> result = post("/auth/login").header("X-Forwarded-For", "203.0.113.9")
+			.bodyValue(Map.of("email", email, "password", PASSWORD))
 			.exchange().expectStatus().isOk().expectBody().returnResult();
 		return cookies(result.getResponseCookies());
 	}
@@ -101,6 +120,15 @@ final class EndToEndFlow {
 	private String me(Cookies cookies) {
 		return this.client.get().uri("/auth/me").cookie(ACCESS, cookies.access()).exchange()
 			.expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("id").toString();
+	}
+
+	private Map<String, Object> currentSession(Cookies cookies) {
+		List<Map<String, Object>> sessions = this.client.get().uri("/auth/sessions").cookie(ACCESS, cookies.access())
+			.exchange().expectStatus().isOk()
+			.expectBodyList(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult().getResponseBody();
+		return sessions.stream().filter((session) -> Boolean.TRUE.equals(session.get("current"))).findFirst().orElseThrow();
 	}
 
 	private WebTestClient.RequestBodySpec post(String path) {

@@ -1,6 +1,7 @@
 package dev.portcullis.gateway;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,13 +24,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -61,6 +65,9 @@ class GatewayIntegrationTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@LocalServerPort
+	int port;
 
 	@DynamicPropertySource
 	static void routes(DynamicPropertyRegistry registry) {
@@ -440,6 +447,39 @@ class GatewayIntegrationTests {
 			.expectBody()
 			.jsonPath("$.headers['authorization'][0]")
 			.isEqualTo("Bearer " + token);
+	}
+
+	/**
+	 * The client connects from 127.0.0.2, so its address differs from the gateway's own
+	 * (127.0.0.1, the address the upstream sees as its peer).
+	 */
+	@ParameterizedTest
+	@MethodSource("clientAddressRoutes")
+	void requestWhenClientSendsForwardingHeadersThenUpstreamSeesOnlyTheClientsOwnAddress(String path) {
+		WebTestClient fromElsewhere = WebTestClient
+			.bindToServer(new ReactorClientHttpConnector(
+					HttpClient.create().bindAddress(() -> new InetSocketAddress("127.0.0.2", 0))))
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.build();
+		fromElsewhere.get()
+			.uri(path)
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.header("X-Forwarded-For", "203.0.113.9")
+			.header("X-Forwarded-For", "198.51.100.7")
+			.header("Forwarded", "for=203.0.113.9")
+			.header("X-Real-IP", "203.0.113.9")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['x-forwarded-for']")
+			.isEqualTo(List.of("127.0.0.2"))
+			.jsonPath("$.headers['forwarded']")
+			.doesNotExist();
+	}
+
+	static List<String> clientAddressRoutes() {
+		return List.of("/auth/sessions", "/api/items");
 	}
 
 	@Test

@@ -1,13 +1,13 @@
 package dev.portcullis.auth.session;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import dev.portcullis.auth.support.Batches;
+import dev.portcullis.auth.user.Roles;
 import dev.portcullis.auth.support.Times;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
@@ -234,11 +234,10 @@ class SessionRepository {
 	}
 
 	private static TokenState tokenState(Readable row) {
-		String roles = row.get("roles", String.class);
 		return new TokenState(row.get("session_id", UUID.class), row.get("user_id", UUID.class),
 				Times.instant(row, "consumed_at"), row.get("successor_sealed", byte[].class), Times.instant(row, "expires_at"),
 				Times.instant(row, "last_refreshed_at"), Times.instant(row, "revoked_at"),
-				(roles == null || roles.isBlank()) ? List.of() : Arrays.asList(roles.split(",")));
+				Roles.parse(row.get("roles", String.class)));
 	}
 
 	/** A refresh token row joined with its session. */

@@ -56,6 +56,10 @@ public class KeyRing {
 
 	private final AtomicReference<Mono<KeySet>> cached = new AtomicReference<>();
 
+	private final AtomicReference<String> refused = new AtomicReference<>();
+
+	private final Mono<Void> resealed;
+
 	KeyRing(SigningKeyRepository repository, TransactionalOperator transactions, Randoms randoms, Revocations revocations,
 			Clock clock, AuthProperties properties) {
 		this.repository = repository;
@@ -65,6 +69,9 @@ public class KeyRing {
 		this.clock = clock;
 		this.settings = properties.keys();
 		this.tokenLifetime = properties.accessTokenLifetime();
+		// done once; a failure (a refused key, a database outage) is tried again on the next load
+		Duration forever = Duration.ofMillis(Long.MAX_VALUE);
+		this.resealed = resealLegacyKeys().cache((done) -> forever, (error) -> Duration.ZERO, () -> forever);
 		invalidate();
 	}
 
@@ -163,7 +170,28 @@ public class KeyRing {
 
 	private Mono<KeySet> load() {
 		Instant now = this.clock.instant();
-		return liveKeys(now).flatMap((keys) -> keys.signingKey(now).isPresent() ? Mono.just(keys) : firstKey(now));
+		return this.resealed.then(liveKeys(now))
+			.flatMap((keys) -> keys.signingKey(now).isPresent() ? Mono.just(keys) : firstKey(now))
+			.doOnSuccess((keys) -> this.refused.set(null))
+			.doOnError(KeyRefusedException.class, this::reportRefused);
+	}
+
+	/** Once per refused key, not on every request that finds the ring unusable. */
+	private void reportRefused(KeyRefusedException ex) {
+		if (!ex.kid().equals(this.refused.getAndSet(ex.kid()))) {
+			logger.error(ex.getMessage(), ex);
+		}
+	}
+
+	/** Keys stored before their public half was bound into the seal get it bound, once per process. */
+	private Mono<Void> resealLegacyKeys() {
+		return Mono.defer(() -> this.repository.resealLegacy())
+			.doOnNext((count) -> {
+				if (count > 0) {
+					logger.info("Re-sealed {} signing key(s) with their public key bound to the private key", count);
+				}
+			})
+			.then();
 	}
 
 	private Mono<KeySet> liveKeys(Instant now) {

@@ -1,7 +1,6 @@
 package dev.portcullis.auth.user;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,7 @@ class UserRepository {
 			.bind("id", user.id())
 			.bind("email", user.email())
 			.bind("hash", user.passwordHash())
-			.bind("roles", String.join(",", user.roles()))
+			.bind("roles", Roles.format(user.roles()))
 			.bind("now", Times.db(user.createdAt()))
 			.then();
 	}
@@ -48,7 +47,7 @@ class UserRepository {
 				"INSERT INTO users (id, email, password_hash, roles, created_at, updated_at, test_user) VALUES ");
 		Map<String, Object> values = new HashMap<>();
 		values.put("hash", first.passwordHash());
-		values.put("roles", String.join(",", first.roles()));
+		values.put("roles", Roles.format(first.roles()));
 		values.put("now", Times.db(first.createdAt()));
 		for (int i = 0; i < users.size(); i++) {
 			sql.append((i > 0) ? ", " : "").append("(:id").append(i).append(", :email").append(i)
@@ -113,10 +112,8 @@ class UserRepository {
 	}
 
 	private static User user(Readable row) {
-		String roles = row.get("roles", String.class);
-		List<String> list = (roles == null || roles.isBlank()) ? List.of()
-				: Arrays.stream(roles.split(",")).map(String::strip).filter((r) -> !r.isEmpty()).toList();
-		return new User(row.get("id", UUID.class), row.get("email", String.class), row.get("password_hash", String.class), list,
+		return new User(row.get("id", UUID.class), row.get("email", String.class), row.get("password_hash", String.class),
+				Roles.parse(row.get("roles", String.class)),
 				Times.instant(row, "created_at"));
 	}
 

@@ -10,9 +10,11 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
- * Who is calling, for the session list. Behind the gateway the peer is a loopback or private
- * address and the client is the last {@code X-Forwarded-For} entry, the one the gateway appended;
- * a public peer's own forwarding headers are not believed.
+ * Who is calling, for the session list and the audit log. Behind the gateway the peer is a
+ * loopback or private address and the client is the last {@code X-Forwarded-For} entry: the
+ * gateway replaces whatever the client sent with the one address it accepted the connection
+ * from. A public peer's forwarding headers are not believed, nor an entry that is not an IP
+ * address.
  */
 final class Clients {
 
@@ -33,11 +35,29 @@ final class Clients {
 		boolean trustedPeer = peer.isLoopbackAddress() || peer.isSiteLocalAddress() || peer.isLinkLocalAddress();
 		if (trustedPeer && !forwarded.isEmpty()) {
 			String last = forwarded.get(forwarded.size() - 1).strip();
-			if (!last.isEmpty()) {
+			if (isIpLiteral(last)) {
 				return last;
 			}
 		}
 		return peer.getHostAddress();
+	}
+
+	/** Digits, hex letters, dots and colons only, as long as an IPv6 address at most: no name to look up. */
+	private static boolean isIpLiteral(String value) {
+		if (value.isEmpty() || value.length() > 45) {
+			return false;
+		}
+		boolean separator = false;
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c == '.' || c == ':') {
+				separator = true;
+			}
+			else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+				return false;
+			}
+		}
+		return separator;
 	}
 
 }

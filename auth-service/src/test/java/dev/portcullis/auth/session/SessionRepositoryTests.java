@@ -84,6 +84,22 @@ class SessionRepositoryTests {
 			.verifyComplete();
 	}
 
+	@Test
+	void findTokenWhenStoredRolesPaddedThenSameTrimmedRolesAsLogin() {
+		UUID user = UUID.randomUUID();
+		UUID session = UUID.randomUUID();
+		byte[] token = hash("padded-roles");
+		Mono<Void> given = insertUser(user)
+			.then(this.db.sql("UPDATE users SET roles = ' user , admin,, ' WHERE id = :id").bind("id", user).then())
+			.then(this.sessions.insertSession(session(session, user, FAR_AHEAD)))
+			.then(this.sessions.insertToken(token, session, BEFORE));
+
+		given.then(this.sessions.findToken(token))
+			.as(StepVerifier::create)
+			.assertNext((state) -> assertThat(state.roles()).containsExactly("user", "admin"))
+			.verifyComplete();
+	}
+
 	private Mono<Void> consumed(byte[] hash, UUID session, Instant at) {
 		return this.sessions.insertToken(hash, session, at)
 			.then(this.sessions.consume(hash, hash("successor"), new byte[] { 1, 2, 3 }, at))
