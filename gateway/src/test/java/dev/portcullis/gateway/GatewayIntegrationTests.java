@@ -16,6 +16,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.gateway.testing.EchoUpstream;
 import dev.portcullis.gateway.testing.FakeJwksServer;
 import dev.portcullis.gateway.testing.FakeRevocationFeed;
+import dev.portcullis.gateway.testing.RawHttpConnection;
 import dev.portcullis.gateway.testing.TestKeys;
 import dev.portcullis.gateway.testing.TestTokens;
 import dev.portcullis.testsupport.HostileTokens;
@@ -671,6 +672,29 @@ class GatewayIntegrationTests {
 		}
 		finally {
 			callers.shutdownNow();
+		}
+	}
+
+	/**
+	 * A keep-alive client may send its next request before the gateway has finished the one
+	 * before (here both go in one write, as a pipelining client or a fast one would). When that
+	 * next request is refused at once, without leaving the event loop, the connection must still
+	 * read and answer what comes after it: with Reactor Netty before 1.3.8 it stopped reading,
+	 * and the third request hung until the client gave up.
+	 */
+	@Test
+	void keepAliveWhenRequestAnsweredAtOnceWasQueuedBehindProxiedOneThenConnectionKeepsAnswering() throws IOException {
+		String proxied = "GET /api/items HTTP/1.1\r\nHost: gateway\r\nCookie: " + ACCESS + "="
+				+ TestTokens.accessToken(key).sign() + "\r\n\r\n";
+		String refusedAtOnce = "GET /api/items HTTP/1.1\r\nHost: gateway\r\n\r\n";
+		try (RawHttpConnection connection = new RawHttpConnection(this.port, Duration.ofSeconds(5))) {
+			for (int round = 0; round < 3; round++) {
+				connection.send(proxied, refusedAtOnce);
+				assertThat(connection.readStatus()).isEqualTo(200);
+				assertThat(connection.readStatus()).isEqualTo(401);
+				connection.send(refusedAtOnce);
+				assertThat(connection.readStatus()).as("the request after them, round " + round).isEqualTo(401);
+			}
 		}
 	}
 
