@@ -42,6 +42,7 @@ import org.springframework.validation.annotation.Validated;
  * @param cors cross-origin settings
  * @param csrf cross-site request forgery settings
  * @param revocation where and how the revocation feed is followed
+ * @param metrics the gateway's own meters
  */
 @Validated
 @ConfigurationProperties("portcullis.gateway")
@@ -61,7 +62,8 @@ public record GatewayProperties(
 		@DefaultValue List<String> publicPaths,
 		@Valid @DefaultValue Cors cors,
 		@Valid @DefaultValue Csrf csrf,
-		@Valid @DefaultValue Revocation revocation) {
+		@Valid @DefaultValue Revocation revocation,
+		@Valid @DefaultValue Metrics metrics) {
 
 	public GatewayProperties {
 		if (jwksUri == null) {
@@ -193,6 +195,13 @@ public record GatewayProperties(
 			}
 		}
 
+	}
+
+	/**
+	 * @param enabled whether the gateway registers and updates its own meters (decisions,
+	 * token cache, JWKS, revocation feed); off, the request path does no meter work at all
+	 */
+	public record Metrics(@DefaultValue("true") boolean enabled) {
 	}
 
 	private static void requireNotNegative(Duration value, String name) {

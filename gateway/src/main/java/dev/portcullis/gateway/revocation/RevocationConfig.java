@@ -5,13 +5,14 @@ import java.time.Clock;
 import dev.portcullis.gateway.config.FeedSecretProperties;
 import dev.portcullis.gateway.config.GatewayProperties;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Revocation: the in-memory denylist the access check consults on every request, the client
- * that keeps it current from the auth service's feed, and the feed's health.
+ * that keeps it current from the auth service's feed, and the feed's health and meters.
  */
 @Configuration(proxyBeanMethods = false)
 class RevocationConfig {
@@ -35,6 +36,12 @@ class RevocationConfig {
 	@Bean
 	RevocationFeedHealthIndicator revocationFeedHealthIndicator(RevocationFeedClient feed) {
 		return new RevocationFeedHealthIndicator(feed);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = "portcullis.gateway.metrics.enabled", matchIfMissing = true)
+	RevocationFeedMetrics revocationFeedMetrics(RevocationFeedClient feed, RevocationList revocations) {
+		return new RevocationFeedMetrics(feed, revocations);
 	}
 
 }

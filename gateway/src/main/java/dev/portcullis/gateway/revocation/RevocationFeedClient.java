@@ -75,6 +75,9 @@ class RevocationFeedClient implements SmartLifecycle {
 
 	private volatile Throwable lastFailure;
 
+	/** How late the newest event applied was: applied minus its {@code at}, in milliseconds. */
+	private volatile long newestEventLagMillis;
+
 	private volatile Disposable subscription;
 
 	public RevocationFeedClient(WebClient client, URI uri, String secret, RevocationList revocations,
@@ -95,6 +98,15 @@ class RevocationFeedClient implements SmartLifecycle {
 		Duration silent = Duration.ofNanos(System.nanoTime() - this.lastHeardNanos);
 		return new FeedStatus(this.connected, this.lastEventId, silent, silent.compareTo(this.settings.staleAfter()) >= 0,
 				this.revocations.size());
+	}
+
+	/**
+	 * How long after the auth service revoked it the newest event applied here took effect:
+	 * the propagation delay, which a feed outage makes as long as the outage.
+	 * @return seconds; 0 until an event is applied
+	 */
+	public double newestEventLagSeconds() {
+		return this.newestEventLagMillis / 1000.0;
 	}
 
 	/**
@@ -169,6 +181,7 @@ class RevocationFeedClient implements SmartLifecycle {
 		if (event != null && event.id() > this.lastEventId) {
 			this.revocations.apply(event);
 			this.lastEventId = event.id();
+			this.newestEventLagMillis = Math.max(0, this.clock.millis() - event.at());
 		}
 	}
 

@@ -4,6 +4,8 @@ import java.util.List;
 
 import reactor.core.publisher.Mono;
 
+import dev.portcullis.gateway.metrics.Decision;
+import dev.portcullis.gateway.metrics.DecisionMeter;
 import dev.portcullis.gateway.revocation.RevocationList;
 import dev.portcullis.gateway.route.RoutePolicy;
 
@@ -29,6 +31,9 @@ import org.springframework.web.server.ServerWebExchange;
  * <p>The revocation check runs after the verifier on every request, cache hit or not, so a
  * token verified before its session ended is refused from the moment the feed says so. It is
  * an in-memory lookup: no I/O on the request path.
+ *
+ * <p>Requests let through are counted here ({@code allowed}, {@code public}); refusals are
+ * counted where they become HTTP.
  */
 class AccessCheckFilter implements GlobalFilter, Ordered {
 
@@ -45,8 +50,12 @@ class AccessCheckFilter implements GlobalFilter, Ordered {
 
 	private final RequestIdentity identity;
 
+	private final DecisionMeter decisions;
+
 	public AccessCheckFilter(AccessTokenConverter converter, AccessTokenVerifier verifier,
-			RevocationList revocations, RoutePolicy routes, List<String> identityHeaders, List<String> authCookies) {
+			RevocationList revocations, RoutePolicy routes, List<String> identityHeaders, List<String> authCookies,
+			DecisionMeter decisions) {
+		this.decisions = decisions;
 		this.converter = converter;
 		this.verifier = verifier;
 		this.revocations = revocations;
@@ -58,6 +67,7 @@ class AccessCheckFilter implements GlobalFilter, Ordered {
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
 		if (this.routes.isPublic(route, exchange.getRequest().getPath().pathWithinApplication())) {
+			this.decisions.record(route, Decision.PUBLIC);
 			return chain.filter(withIdentity(exchange, route, null, null));
 		}
 		return this.converter.convert(exchange)
@@ -76,6 +86,7 @@ class AccessCheckFilter implements GlobalFilter, Ordered {
 		if (this.revocations.revokes(access.userId(), access.sessionId(), access.keyId(), access.issuedAtMillis())) {
 			return Mono.error(TokenRejectedException.revoked());
 		}
+		this.decisions.record(route, Decision.ALLOWED);
 		return chain.filter(withIdentity(exchange, route, token, access));
 	}
 

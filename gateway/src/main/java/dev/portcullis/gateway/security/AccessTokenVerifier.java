@@ -4,6 +4,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -12,6 +13,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.micrometer.core.instrument.Timer;
 import reactor.core.publisher.Mono;
 
 import dev.portcullis.gateway.security.SigningKeys.SigningKey;
@@ -50,14 +52,32 @@ public final class AccessTokenVerifier {
 
 	private final AccessTokenRules rules;
 
+	private final Timer verifications;
+
 	public AccessTokenVerifier(SigningKeySource keyStore, Settings settings, Clock clock) {
+		this(keyStore, settings, clock, null);
+	}
+
+	/**
+	 * Creates a verifier that is measured.
+	 * @param keyStore where the signing keys come from
+	 * @param settings what a valid token must carry
+	 * @param clock the time
+	 * @param verifications times every full verification (a cache miss); when given, the cache
+	 * also records its statistics for {@link AccessCheckMetrics}. {@code null} for no meter work
+	 */
+	public AccessTokenVerifier(SigningKeySource keyStore, Settings settings, Clock clock, Timer verifications) {
 		this.keyStore = keyStore;
 		this.settings = settings;
 		this.clock = clock;
+		this.verifications = verifications;
 		this.rules = new AccessTokenRules(settings.issuer(), settings.audience(), settings.algorithms(), settings.clockSkew(),
 				settings.maxTokenLifetime());
-		this.cache = Caffeine.newBuilder()
-			.maximumSize(settings.cacheSize())
+		Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(settings.cacheSize());
+		if (verifications != null) {
+			builder.recordStats();
+		}
+		this.cache = builder
 			.expireAfter(Expiry.<String, Entry>creating(
 					(token, entry) -> Duration.ofMillis(Math.max(0, entry.access().expiresAtMillis()
 							+ settings.clockSkew().toMillis() - clock.millis()))))
@@ -75,12 +95,23 @@ public final class AccessTokenVerifier {
 		if (cached != null && stillPublished(token, cached)) {
 			return notExpired(cached.access());
 		}
-		return Mono.fromCallable(() -> precheck(token))
+		Mono<VerifiedAccess> verified = Mono.fromCallable(() -> precheck(token))
 			.flatMap((jwt) -> signingKey(jwt).map((found) -> {
 				VerifiedAccess access = verifySignatureAndClaims(jwt, found.key());
 				this.cache.put(token, new Entry(access, found.keys(), found.key()));
 				return access;
 			}));
+		Timer timer = this.verifications;
+		if (timer == null) {
+			return verified;
+		}
+		long start = System.nanoTime();
+		return verified.doFinally((signal) -> timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+	}
+
+	/** The verified tokens, for the cache's meters. */
+	Cache<String, ?> cache() {
+		return this.cache;
 	}
 
 	/**

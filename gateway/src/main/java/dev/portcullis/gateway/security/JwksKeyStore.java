@@ -33,6 +33,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * rather than getting the old answer. A failed fetch, including a 2xx answer without a JWK Set
  * (empty or unparsable), keeps the keys already held, so an auth-service outage does not break
  * logged-in traffic, and is retried after the back-off.
+ *
+ * <p>It keeps a tally of its fetches and of the age of the keys it holds for
+ * {@link AccessCheckMetrics}: a few increments per fetch, none per request.
  */
 class JwksKeyStore implements SigningKeySource, SmartLifecycle {
 
@@ -61,6 +64,15 @@ class JwksKeyStore implements SigningKeySource, SmartLifecycle {
 	private final AtomicLong lastOnDemandNanos = new AtomicLong();
 
 	private volatile boolean lastFetchFailed;
+
+	/** When keys were last installed; until then, when the store was created. */
+	private volatile long lastSuccessNanos = System.nanoTime();
+
+	private final AtomicLong fetchesOk = new AtomicLong();
+
+	private final AtomicLong fetchesFailed = new AtomicLong();
+
+	private final AtomicLong unknownKeyRefetches = new AtomicLong();
 
 	private volatile Duration nextRefresh;
 
@@ -105,6 +117,7 @@ class JwksKeyStore implements SigningKeySource, SmartLifecycle {
 			return Mono.empty();
 		}
 		// the interval's one on-demand fetch: only the caller whose compare-and-set won gets here
+		this.unknownKeyRefetches.incrementAndGet();
 		return fetch().then().onErrorComplete();
 	}
 
@@ -165,6 +178,8 @@ class JwksKeyStore implements SigningKeySource, SmartLifecycle {
 		}
 		SigningKeys previous = this.keys.getAndSet(parsed);
 		this.lastFetchFailed = false;
+		this.lastSuccessNanos = System.nanoTime();
+		this.fetchesOk.incrementAndGet();
 		this.nextRefresh = refreshDelay(fetched.cacheControl());
 		if (previous.size() != parsed.size() || !previous.loaded()) {
 			logger.info("Loaded " + parsed.size() + " signing key(s) from " + this.uri);
@@ -174,9 +189,28 @@ class JwksKeyStore implements SigningKeySource, SmartLifecycle {
 
 	private void recordFailure(Throwable ex) {
 		this.lastFetchFailed = true;
+		this.fetchesFailed.incrementAndGet();
 		String held = this.keys.get().loaded() ? "keeping the " + this.keys.get().size() + " key(s) held"
 				: "no keys held yet";
 		logger.warn("Fetching signing keys from " + this.uri + " failed (" + ex + "); " + held);
+	}
+
+	/**
+	 * How many fetches ended one way.
+	 * @param ok true for those that installed a key set, false for the failed ones
+	 */
+	long fetches(boolean ok) {
+		return ok ? this.fetchesOk.get() : this.fetchesFailed.get();
+	}
+
+	/** How many on-demand fetches a token naming an unknown key started. */
+	long unknownKeyRefetches() {
+		return this.unknownKeyRefetches.get();
+	}
+
+	/** Seconds since keys were last installed; since the store was created when never. */
+	double keysAgeSeconds() {
+		return (System.nanoTime() - this.lastSuccessNanos) / 1e9;
 	}
 
 	private Duration refreshDelay(String cacheControl) {

@@ -6,11 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
 
 import dev.portcullis.contract.ErrorCodes;
+import dev.portcullis.gateway.metrics.DecisionMeter;
 import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -32,13 +34,25 @@ import org.springframework.web.server.WebExceptionHandler;
  *
  * <p>Runs ahead of Spring Boot's error handler, which would answer a refused upstream
  * connection with 500. Anything else is left to Boot.
+ *
+ * <p>Being the one place every refusal passes, it also counts them in the
+ * {@link DecisionMeter}, by code and matched route.
  */
 @Component
 class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
+	private final DecisionMeter decisions;
+
+	ProblemExceptionHandler(DecisionMeter decisions) {
+		this.decisions = decisions;
+	}
+
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
 		Problem problem = asProblem(ex);
+		if (problem != null && ex instanceof GatewayException rejected) {
+			this.decisions.rejected(exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR), rejected.code());
+		}
 		ServerHttpResponse response = exchange.getResponse();
 		if (problem == null || response.isCommitted()) {
 			return Mono.error(ex);

@@ -8,11 +8,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.contract.revocation.RevocationEvent;
+import dev.portcullis.gateway.metrics.DecisionMeter;
 import dev.portcullis.gateway.revocation.RevocationList;
 import dev.portcullis.gateway.route.RoutePolicy;
 import dev.portcullis.testsupport.MutableClock;
 import dev.portcullis.gateway.testing.TestKeys;
 import dev.portcullis.gateway.testing.TestTokens;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,10 +53,13 @@ class AccessCheckFilterTests {
 
 	private final RevocationList revocations = new RevocationList(Duration.ofSeconds(30));
 
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
 	private final AccessCheckFilter filter = new AccessCheckFilter(new AccessTokenConverter(ACCESS),
 			new AccessTokenVerifier(SigningKeySource.of(TestKeys.signingKeys(key)), AccessTokenVerifierTests.settings(),
 					MutableClock.frozenAt(NOW)),
-			this.revocations, new RoutePolicy(List.of("/open/**")), List.of("X-Tenant"), List.of(ACCESS, REFRESH));
+			this.revocations, new RoutePolicy(List.of("/open/**")), List.of("X-Tenant"), List.of(ACCESS, REFRESH),
+			DecisionMeter.on(this.registry, List.of("r")));
 
 	@BeforeAll
 	static void generateKey() {
@@ -86,6 +91,10 @@ class AccessCheckFilterTests {
 		return request;
 	}
 
+	private double decisions(String outcome) {
+		return this.registry.get(DecisionMeter.NAME).tags("outcome", outcome, "route", "r").counter().count();
+	}
+
 	private HttpHeaders forwardedHeaders() {
 		assertThat(this.forwarded.get()).as("request forwarded upstream").isNotNull();
 		return this.forwarded.get().getRequest().getHeaders();
@@ -97,6 +106,33 @@ class AccessCheckFilterTests {
 			.expectErrorSatisfies((ex) -> assertThat(((TokenRejectedException) ex).code()).isEqualTo("token_missing"))
 			.verify();
 		assertThat(this.forwarded.get()).isNull();
+	}
+
+	@Test
+	void filterWhenValidThenCountedAllowedForItsRoute() {
+		MockServerWebExchange exchange = exchange(withCookies(MockServerHttpRequest.get("/api/x"), ACCESS + "=" + validToken()),
+				route(Map.of()));
+		StepVerifier.create(this.filter.filter(exchange, this.chain)).verifyComplete();
+		assertThat(decisions("allowed")).isEqualTo(1);
+		assertThat(decisions("public")).isZero();
+	}
+
+	@Test
+	void filterWhenPublicRouteThenCountedPublic() {
+		StepVerifier.create(this.filter.filter(exchange(MockServerHttpRequest.get("/login"), route(Map.of("public", true))),
+				this.chain))
+			.verifyComplete();
+		assertThat(decisions("public")).isEqualTo(1);
+		assertThat(decisions("allowed")).isZero();
+	}
+
+	@Test
+	void filterWhenRefusedThenNotCountedHere() {
+		StepVerifier.create(this.filter.filter(exchange(MockServerHttpRequest.get("/api/x"), route(Map.of())), this.chain))
+			.expectError(TokenRejectedException.class)
+			.verify();
+		// the refusal is counted where it becomes HTTP, once
+		assertThat(this.registry.get(DecisionMeter.NAME).counters()).allSatisfy((counter) -> assertThat(counter.count()).isZero());
 	}
 
 	@Test

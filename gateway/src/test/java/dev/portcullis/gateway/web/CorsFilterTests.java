@@ -2,6 +2,7 @@ package dev.portcullis.gateway.web;
 
 import java.util.List;
 
+import dev.portcullis.gateway.metrics.DecisionMeter;
 import dev.portcullis.gateway.security.TokenRejectedException;
 import dev.portcullis.gateway.testing.WebHandlerClients;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class CorsFilterTests {
 
 	private final WebTestClient client = WebHandlerClients.client(
-			(exchange) -> Mono.error(TokenRejectedException.revoked()), new ProblemExceptionHandler(),
+			(exchange) -> Mono.error(TokenRejectedException.revoked()), new ProblemExceptionHandler(DecisionMeter.off()),
 			new CorsFilter(List.of("https://app.example.com"), List.of("GET", "POST"), 600));
 
 	@Test
@@ -93,7 +94,7 @@ class CorsFilterTests {
 		headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "*");
 		headers.set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, "X-Internal");
 		return exchange.getResponse().setComplete();
-	}, new ProblemExceptionHandler(), new CorsFilter(List.of("https://app.example.com"), List.of("GET", "POST"), 600));
+	}, new ProblemExceptionHandler(DecisionMeter.off()), new CorsFilter(List.of("https://app.example.com"), List.of("GET", "POST"), 600));
 
 	@Test
 	void filterWhenOtherOriginAndUpstreamSendsCorsHeadersThenAllRemoved() {

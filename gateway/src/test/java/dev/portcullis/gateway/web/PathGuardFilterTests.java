@@ -2,6 +2,7 @@ package dev.portcullis.gateway.web;
 
 import java.net.URI;
 
+import dev.portcullis.gateway.metrics.DecisionMeter;
 import dev.portcullis.gateway.testing.WebHandlerClients;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,7 +19,7 @@ class PathGuardFilterTests {
 	private final WebTestClient client = WebHandlerClients.client((exchange) -> {
 		exchange.getResponse().setStatusCode(HttpStatus.NO_CONTENT);
 		return Mono.empty();
-	}, new ProblemExceptionHandler(), new PathGuardFilter());
+	}, new ProblemExceptionHandler(DecisionMeter.off()), new PathGuardFilter());
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/api/public/../admin", "/api/public/%2e%2e/admin", "/api/public/%2E%2E/admin",

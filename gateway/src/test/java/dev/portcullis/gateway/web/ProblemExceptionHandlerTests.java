@@ -3,6 +3,7 @@ package dev.portcullis.gateway.web;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
+import dev.portcullis.gateway.metrics.DecisionMeter;
 import dev.portcullis.gateway.testing.WebHandlerClients;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -15,7 +16,7 @@ import org.springframework.web.server.ResponseStatusException;
 class ProblemExceptionHandlerTests {
 
 	private static WebTestClient failingWith(Throwable error) {
-		return WebHandlerClients.client((exchange) -> Mono.error(error), new ProblemExceptionHandler());
+		return WebHandlerClients.client((exchange) -> Mono.error(error), new ProblemExceptionHandler(DecisionMeter.off()));
 	}
 
 	@Test
