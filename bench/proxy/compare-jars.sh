@@ -10,6 +10,10 @@
 # Usage: bench/proxy/compare-jars.sh [-r rounds] [-d secs] [-w warm-up secs] [-c conns]
 #                                    [-n "old-name new-name"] OLD_JAR NEW_JAR
 #   defaults: 5 rounds of 15 s, 20 s warm-up per jar and route, 64 connections, names old new.
+#   OLD_ARGS / NEW_ARGS (environment) are appended to that jar's command line, so one jar can be
+#   compared with itself under two settings, e.g. meters off against on:
+#   OLD_ARGS=--portcullis.gateway.metrics.enabled=false bench/proxy/compare-jars.sh \
+#     -n "metrics-off metrics-on" gateway/target/*-exec.jar gateway/target/*-exec.jar
 #   Needs bench/proxy/start.sh backend (the upstream and the JWK Set); starts the feed stub if
 #   it is not running. Stops its two gateways on exit (PID file compare-jars.pid in the run dir;
 #   bench/proxy/stop.sh compare-jars too).
@@ -28,11 +32,11 @@ ROUNDS=5 DUR=15 WARM=20 CONNS=64 NAMES="old new"
 while getopts "r:d:w:c:n:h" opt; do
   case "$opt" in
     r) ROUNDS="$OPTARG" ;; d) DUR="$OPTARG" ;; w) WARM="$OPTARG" ;; c) CONNS="$OPTARG" ;; n) NAMES="$OPTARG" ;;
-    *) sed -n '2,20p' "$0"; exit 2 ;;
+    *) sed -n '2,24p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 2 ] || { sed -n '2,20p' "$0"; exit 2; }
+[ $# -eq 2 ] || { sed -n '2,24p' "$0"; exit 2; }
 read -r -a names <<<"$NAMES"
 [ "${#names[@]}" -eq 2 ] || { echo "-n takes two names" >&2; exit 2; }
 jars=("$(realpath "$1")" "$(realpath "$2")")
@@ -49,6 +53,8 @@ OUT="$RUN/compare-jars-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
 
 ports=(9330 9332) pids=()
+# word-split on purpose: each is a list of arguments
+extra=("${OLD_ARGS:-}" "${NEW_ARGS:-}")
 "$HERE/stop.sh" compare-jars >/dev/null
 cleanup() { "$HERE/stop.sh" compare-jars >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -60,7 +66,7 @@ for k in 0 1; do
   nohup "$JAVA" ${BENCH_JAVA_OPTS:-} -jar "${jars[$k]}" --spring.config.additional-location="file:$HERE/conf/gateway.yml" \
     --server.port="${ports[$k]}" --management.server.port=$((ports[k] + 1)) \
     --portcullis.gateway.revocation.feed-uri=http://127.0.0.1:9308/internal/revocations \
-    >"$OUT/${names[$k]}.log" 2>&1 &
+    ${extra[$k]} >"$OUT/${names[$k]}.log" 2>&1 &
   pids+=("$!")
   echo "$!" >>"$RUN/compare-jars.pid"
   echo "  ${names[$k]}: ${jars[$k]} (pid $!, port ${ports[$k]})"
