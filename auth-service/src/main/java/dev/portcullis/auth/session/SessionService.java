@@ -15,6 +15,7 @@ import dev.portcullis.auth.audit.AuditLog;
 import dev.portcullis.auth.config.AuthProperties;
 import dev.portcullis.auth.crypto.Randoms;
 import dev.portcullis.auth.crypto.ServerSecrets;
+import dev.portcullis.auth.metrics.AuthMetrics;
 import dev.portcullis.auth.revocation.Revocation;
 import dev.portcullis.auth.revocation.Revocations;
 import dev.portcullis.auth.session.SessionRepository.TokenState;
@@ -60,9 +61,11 @@ public class SessionService {
 
 	private final AuthProperties properties;
 
+	private final AuthMetrics metrics;
+
 	SessionService(SessionRepository sessions, TransactionalOperator transactions, AccessTokenIssuer issuer,
 			ServerSecrets secrets, Randoms randoms, AuditLog audit, Revocations revocations, Clock clock,
-			AuthProperties properties) {
+			AuthProperties properties, AuthMetrics metrics) {
 		this.sessions = sessions;
 		this.transactions = transactions;
 		this.issuer = issuer;
@@ -72,6 +75,7 @@ public class SessionService {
 		this.revocations = revocations;
 		this.clock = clock;
 		this.properties = properties;
+		this.metrics = metrics;
 	}
 
 	/** A new session for a user who just proved who they are. */
@@ -83,6 +87,7 @@ public class SessionService {
 		return this.sessions.insertSession(session)
 			.then(this.sessions.insertToken(hash(refreshToken), session.id(), now))
 			.as(this.transactions::transactional)
+			.then(Mono.fromRunnable(this.metrics::sessionStarted))
 			.then(this.issuer.issue(user.id(), session.id(), user.roles(), session.expiresAt()))
 			.map((access) -> new IssuedSession(user.id(), session.id(), refreshToken, session.expiresAt(), access));
 	}
@@ -127,15 +132,19 @@ public class SessionService {
 
 	/**
 	 * Rotates {@code refreshToken}. Every failure, whatever its cause, is the same
-	 * {@link ErrorCode#INVALID_REFRESH}.
+	 * {@link ErrorCode#INVALID_REFRESH}; the outcome is counted once the transaction has committed.
 	 */
 	public Mono<IssuedSession> refresh(String refreshToken, ClientInfo client) {
 		if (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > MAX_TOKEN_LENGTH) {
+			this.metrics.refresh(AuthMetrics.Refresh.INVALID);
 			return Mono.error(invalidRefresh());
 		}
 		byte[] hash = hash(refreshToken);
 		Instant now = this.clock.instant();
 		return rotate(hash, now, client).as(this.transactions::transactional)
+			.doOnNext((rotation) -> this.metrics.refresh(rotation.outcome()))
+			// the only refusal raised inside the transaction: a logout committed while it ran
+			.doOnError(AuthException.class, (ex) -> this.metrics.refresh(AuthMetrics.Refresh.EXPIRED))
 			.flatMap((rotation) -> (rotation.state() == null) ? Mono.error(invalidRefresh())
 					: this.issuer
 						.issue(rotation.state().userId(), rotation.state().sessionId(), rotation.state().roles(),
@@ -155,7 +164,7 @@ public class SessionService {
 		return fromRefresh.switchIfEmpty(Mono.justOrEmpty(sessionId))
 			.flatMap((id) -> revokeAndRecord(id, "logout", now))
 			.as(this.transactions::transactional)
-			.then();
+			.then(Mono.fromRunnable(() -> this.metrics.logout(AuthMetrics.Logout.SESSION)));
 	}
 
 	/** Ends every session of the user: one revocation per session, and one for the user. */
@@ -164,7 +173,8 @@ public class SessionService {
 		return revokeAllBut(userId, null, "logout_all", now)
 			.flatMap((ended) -> this.audit.record(AuditEvent.ALL_SESSIONS_REVOKED, userId, null, client.ip())
 				.then(this.revocations.record(withUser(ended, userId, now))))
-			.as(this.transactions::transactional);
+			.as(this.transactions::transactional)
+			.then(Mono.fromRunnable(() -> this.metrics.logout(AuthMetrics.Logout.ALL)));
 	}
 
 	/**
@@ -202,7 +212,7 @@ public class SessionService {
 		return this.sessions.findToken(hash)
 			.flatMap((state) -> (state.consumedAt() == null && state.sessionLive(now, idleCutoff(now)))
 					? consume(hash, state, now, client) : replay(hash, state, now, client))
-			.defaultIfEmpty(Rotation.REJECTED);
+			.defaultIfEmpty(Rotation.INVALID);
 	}
 
 	private Mono<Rotation> consume(byte[] hash, TokenState state, Instant now, ClientInfo client) {
@@ -214,7 +224,8 @@ public class SessionService {
 					? this.sessions.insertToken(successorHash, state.sessionId(), now)
 						.then(this.sessions.touch(state.sessionId(), now))
 						// A logout committed between our read and now: roll the rotation back.
-						.flatMap((touched) -> (touched > 0) ? Mono.just(new Rotation(state, successor))
+						.flatMap((touched) -> (touched > 0)
+								? Mono.just(new Rotation(state, successor, AuthMetrics.Refresh.ROTATED))
 								: Mono.<Rotation>error(invalidRefresh()))
 					// Someone consumed it between our read and our update: read what they left.
 					: this.sessions.findToken(hash).flatMap((fresh) -> replay(hash, fresh, now, client)));
@@ -222,17 +233,17 @@ public class SessionService {
 
 	private Mono<Rotation> replay(byte[] hash, TokenState state, Instant now, ClientInfo client) {
 		if (!state.sessionLive(now, idleCutoff(now)) || state.consumedAt() == null) {
-			return Mono.just(Rotation.REJECTED);
+			return Mono.just(Rotation.EXPIRED);
 		}
 		Duration sinceConsumed = Duration.between(state.consumedAt(), now);
 		if (sinceConsumed.compareTo(this.properties.refreshGrace()) <= 0 && state.successorSealed() != null) {
 			String successor = new String(this.secrets.open(state.successorSealed(), hash), StandardCharsets.US_ASCII);
-			return Mono.just(new Rotation(state, successor));
+			return Mono.just(new Rotation(state, successor, AuthMetrics.Refresh.GRACE_SUCCESSOR));
 		}
 		return this.sessions.revoke(state.sessionId(), "refresh_token_reused", now)
 			.flatMap((count) -> this.audit.record(AuditEvent.REFRESH_TOKEN_REUSED, state.userId(), state.sessionId(), client.ip())
 				.then((count > 0) ? this.revocations.record(Revocation.session(state.sessionId(), now)) : Mono.empty()))
-			.thenReturn(Rotation.REJECTED);
+			.thenReturn(Rotation.REUSED);
 	}
 
 	/** Revokes one session and records it, if it was not revoked already. */
@@ -280,9 +291,13 @@ public class SessionService {
 	}
 
 	/** The outcome of a rotation inside its transaction; no state means rejected. */
-	private record Rotation(TokenState state, String successor) {
+	private record Rotation(TokenState state, String successor, AuthMetrics.Refresh outcome) {
 
-		static final Rotation REJECTED = new Rotation(null, null);
+		static final Rotation INVALID = new Rotation(null, null, AuthMetrics.Refresh.INVALID);
+
+		static final Rotation EXPIRED = new Rotation(null, null, AuthMetrics.Refresh.EXPIRED);
+
+		static final Rotation REUSED = new Rotation(null, null, AuthMetrics.Refresh.REUSE_DETECTED);
 
 		@Override
 		public String toString() {

@@ -1,10 +1,12 @@
 package dev.portcullis.auth.token;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -16,6 +18,8 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.auth.config.AuthProperties;
 import dev.portcullis.auth.crypto.Randoms;
 import dev.portcullis.contract.AccessTokenFormat;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -25,7 +29,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Signs access tokens (RFC 9068 profile): RS256, {@code typ: at+jwt}, {@code kid} of the signing
- * key; claims {@code iss aud sub sid jti iat nbf exp roles}.
+ * key; claims {@code iss aud sub sid jti iat nbf exp roles}. The time each signature takes is
+ * {@code portcullis.auth.signing}.
  */
 @Component
 public class AccessTokenIssuer implements DisposableBean {
@@ -44,11 +49,18 @@ public class AccessTokenIssuer implements DisposableBean {
 	private final Scheduler signing = Schedulers.newBoundedElastic(2 * Runtime.getRuntime().availableProcessors(), 10_000,
 			"jwt-sign", 60, true);
 
-	AccessTokenIssuer(KeyRing keys, Randoms randoms, Clock clock, AuthProperties properties) {
+	private final Timer signingTimer;
+
+	AccessTokenIssuer(KeyRing keys, Randoms randoms, Clock clock, AuthProperties properties, MeterRegistry registry) {
 		this.keys = keys;
 		this.randoms = randoms;
 		this.clock = clock;
 		this.properties = properties;
+		this.signingTimer = Timer.builder("portcullis.auth.signing")
+			.description("Time to sign one access token")
+			.publishPercentileHistogram()
+			.maximumExpectedValue(Duration.ofSeconds(5))
+			.register(registry);
 	}
 
 	/** A token for {@code userId} in session {@code sessionId}, expiring no later than {@code notAfter}. */
@@ -61,6 +73,7 @@ public class AccessTokenIssuer implements DisposableBean {
 			Instant expiresAt = ttlEnd.isAfter(notAfter) ? notAfter : ttlEnd;
 			SigningKey key = keySet.signingKey(now)
 				.orElseThrow(() -> new IllegalStateException("No signing key is active"));
+			long started = System.nanoTime();
 			String value = sign(key, new JWTClaimsSet.Builder().issuer(this.properties.issuer())
 				.audience(this.properties.audience())
 				.subject(userId.toString())
@@ -71,6 +84,7 @@ public class AccessTokenIssuer implements DisposableBean {
 				.expirationTime(Date.from(expiresAt))
 				.claim(AccessTokenFormat.CLAIM_ROLES, roles)
 				.build());
+			this.signingTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 			return new AccessToken(value, Instant.ofEpochSecond(expiresAt.getEpochSecond()));
 		});
 	}

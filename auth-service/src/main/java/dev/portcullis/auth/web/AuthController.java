@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.portcullis.auth.AuthException;
+import dev.portcullis.auth.metrics.AuthMetrics;
 import dev.portcullis.auth.session.ClientInfo;
 import dev.portcullis.auth.session.IssuedSession;
 import dev.portcullis.auth.session.SessionService;
@@ -39,18 +40,25 @@ class AuthController {
 
 	private final Clock clock;
 
-	AuthController(UserService users, SessionService sessions, Authenticator authenticator, AuthCookies cookies, Clock clock) {
+	private final AuthMetrics metrics;
+
+	AuthController(UserService users, SessionService sessions, Authenticator authenticator, AuthCookies cookies, Clock clock,
+			AuthMetrics metrics) {
 		this.users = users;
 		this.sessions = sessions;
 		this.authenticator = authenticator;
 		this.cookies = cookies;
 		this.clock = clock;
+		this.metrics = metrics;
 	}
 
 	@PostMapping(path = "/register", consumes = MediaType.APPLICATION_JSON_VALUE)
 	@ResponseStatus(HttpStatus.CREATED)
 	Mono<UserView> register(@RequestBody Credentials credentials) {
-		return this.users.register(credentials.email(), credentials.password()).map(UserView::of);
+		return this.users.register(credentials.email(), credentials.password())
+			.map(UserView::of)
+			.doOnSuccess((view) -> this.metrics.registration(AuthMetrics.Registration.OK))
+			.doOnError(AuthException.class, (ex) -> this.metrics.registrationFailed(ex.code()));
 	}
 
 	@PostMapping(path = "/login", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -60,7 +68,9 @@ class AuthController {
 			.flatMap((user) -> this.sessions.start(user, client)
 				.map((issued) -> written(exchange, issued))
 				.map((issued) -> new LoginView(UserView.of(user), issued.accessToken().expiresAt(),
-						issued.sessionExpiresAt())));
+						issued.sessionExpiresAt())))
+			.doOnSuccess((view) -> this.metrics.login(AuthMetrics.Login.OK))
+			.doOnError(AuthException.class, (ex) -> this.metrics.loginFailed(ex.code()));
 	}
 
 	@PostMapping("/refresh")

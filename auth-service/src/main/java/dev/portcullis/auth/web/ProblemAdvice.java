@@ -43,8 +43,11 @@ class ProblemAdvice {
 
 	private final AuthCookies cookies;
 
-	ProblemAdvice(AuthCookies cookies) {
+	private final Problems problems;
+
+	ProblemAdvice(AuthCookies cookies, Problems problems) {
 		this.cookies = cookies;
+		this.problems = problems;
 	}
 
 	@ExceptionHandler
@@ -52,47 +55,47 @@ class ProblemAdvice {
 		if (ex.code() == ErrorCode.INVALID_REFRESH) {
 			this.cookies.clear(exchange.getResponse());
 		}
-		return forClient(Problems.of(ex), exchange);
+		return forClient(this.problems.of(ex), exchange);
 	}
 
 	@ExceptionHandler({ DataBufferLimitException.class })
 	ResponseEntity<ProblemDetail> tooLarge() {
-		return Problems.tooLarge();
+		return this.problems.tooLarge();
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> badInput(ServerWebInputException ex) {
 		if (causedBy(ex, DataBufferLimitException.class)) {
-			return Problems.tooLarge();
+			return this.problems.tooLarge();
 		}
-		return Problems.of(HttpStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST, "The request body is missing or malformed");
+		return this.problems.of(HttpStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST, "The request body is missing or malformed");
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> unsupportedMediaType(UnsupportedMediaTypeStatusException ex) {
-		return Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send application/json");
+		return this.problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send application/json");
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> methodNotAllowed(MethodNotAllowedException ex) {
-		return Problems.of(HttpStatus.METHOD_NOT_ALLOWED, ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed here");
+		return this.problems.of(HttpStatus.METHOD_NOT_ALLOWED, ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed here");
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> otherStatus(ResponseStatusException ex, ServerWebExchange exchange) {
 		HttpStatus status = HttpStatus.resolve(ex.getStatusCode().value());
 		if (status == HttpStatus.NOT_FOUND) {
-			return Problems.of(status, ErrorCode.NOT_FOUND, "No such resource");
+			return this.problems.of(status, ErrorCode.NOT_FOUND, "No such resource");
 		}
 		if (status == HttpStatus.CONTENT_TOO_LARGE) {
 			// how Spring reports a body over the codecs' in-memory limit (a DataBufferLimitException)
-			return Problems.tooLarge();
+			return this.problems.tooLarge();
 		}
 		if (ex instanceof NotAcceptableStatusException) {
-			return Problems.of(HttpStatus.NOT_ACCEPTABLE, ErrorCode.INVALID_REQUEST, "Accept application/json");
+			return this.problems.of(HttpStatus.NOT_ACCEPTABLE, ErrorCode.INVALID_REQUEST, "Accept application/json");
 		}
 		if (status != null && status.is4xxClientError()) {
-			return Problems.of(status, ErrorCode.INVALID_REQUEST, ex.getReason());
+			return this.problems.of(status, ErrorCode.INVALID_REQUEST, ex.getReason());
 		}
 		return unexpected(ex, exchange);
 	}
@@ -102,7 +105,7 @@ class ProblemAdvice {
 			R2dbcTransientResourceException.class, TimeoutException.class })
 	ResponseEntity<ProblemDetail> unavailable(Exception ex, ServerWebExchange exchange) {
 		logger.warn("Database unavailable: {}", ex.toString());
-		return forClient(Problems.unavailable(), exchange);
+		return forClient(this.problems.unavailable(), exchange);
 	}
 
 	@ExceptionHandler
@@ -112,7 +115,7 @@ class ProblemAdvice {
 			return unavailable(ex, exchange);
 		}
 		logger.error("Unexpected failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
-		return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, "Something went wrong on our side");
+		return this.problems.of(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, "Something went wrong on our side");
 	}
 
 	/**

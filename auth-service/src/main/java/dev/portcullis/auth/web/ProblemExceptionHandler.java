@@ -30,8 +30,11 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
 	private final ServerResponse.Context context;
 
-	ProblemExceptionHandler(ServerCodecConfigurer codecs) {
+	private final Problems problems;
+
+	ProblemExceptionHandler(ServerCodecConfigurer codecs, Problems problems) {
 		this.context = new Writers(codecs.getWriters());
+		this.problems = problems;
 	}
 
 	@Override
@@ -41,7 +44,7 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 		}
 		// The body was never read, so the connection cannot carry another request.
 		exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
-		return write(exchange, Problems.tooLarge());
+		return write(exchange, this.problems.tooLarge());
 	}
 
 	@Override

@@ -4,12 +4,14 @@ import java.net.URI;
 
 import dev.portcullis.auth.AuthException;
 import dev.portcullis.auth.ErrorCode;
+import dev.portcullis.auth.metrics.AuthMetrics;
 import dev.portcullis.contract.ErrorCodes;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
 
 /**
  * What every error answer says: the HTTP status of each {@link ErrorCode} and the RFC 9457 body
@@ -19,10 +21,17 @@ import org.springframework.http.ResponseEntity;
  *
  * <p>Bodies leave {@code instance} unset: for an answer from a handler Spring fills in the request
  * path.
+ *
+ * <p>Every answer is counted here by its code ({@code portcullis.auth.errors}), so the count
+ * matches what clients were told, wherever the failure was raised.
  */
-final class Problems {
+@Component
+class Problems {
 
-	private Problems() {
+	private final AuthMetrics metrics;
+
+	Problems(AuthMetrics metrics) {
+		this.metrics = metrics;
 	}
 
 	static HttpStatus status(ErrorCode code) {
@@ -43,7 +52,7 @@ final class Problems {
 	}
 
 	/** A domain failure: its code's status, Retry-After when it says when, a Bearer challenge for token failures. */
-	static ResponseEntity<ProblemDetail> of(AuthException ex) {
+	ResponseEntity<ProblemDetail> of(AuthException ex) {
 		ErrorCode code = ex.code();
 		ResponseEntity.BodyBuilder response = ResponseEntity.status(status(code));
 		if (ex.retryAfter() != null) {
@@ -61,23 +70,24 @@ final class Problems {
 		return response.body(body(status(code), code, ex.getMessage()));
 	}
 
-	static ResponseEntity<ProblemDetail> of(HttpStatus status, ErrorCode code, String detail) {
+	ResponseEntity<ProblemDetail> of(HttpStatus status, ErrorCode code, String detail) {
 		return ResponseEntity.status(status).body(body(status, code, detail));
 	}
 
-	static ResponseEntity<ProblemDetail> tooLarge() {
+	ResponseEntity<ProblemDetail> tooLarge() {
 		return of(HttpStatus.CONTENT_TOO_LARGE, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large");
 	}
 
 	/** A database that does not answer: 503, never 401, so nobody "fixes" it by logging in again. */
-	static ResponseEntity<ProblemDetail> unavailable() {
+	ResponseEntity<ProblemDetail> unavailable() {
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, "2")
 			.body(body(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE,
 					"The service is temporarily unavailable; try again shortly"));
 	}
 
-	private static ProblemDetail body(HttpStatus status, ErrorCode code, String detail) {
+	private ProblemDetail body(HttpStatus status, ErrorCode code, String detail) {
+		this.metrics.error(code);
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(URI.create(ErrorCodes.type(code.value())));
 		problem.setProperty("code", code.value());

@@ -2,10 +2,12 @@ package dev.portcullis.auth.user;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.portcullis.auth.AuthException;
 import dev.portcullis.auth.ErrorCode;
 import dev.portcullis.auth.config.AuthProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -16,7 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PasswordHasherTests {
 
-	PasswordHasher hasher = new PasswordHasher(TestProperties.withHashing(new AuthProperties.Hashing(19456, 2, 1, 1, 1)));
+	SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	PasswordHasher hasher = new PasswordHasher(TestProperties.withHashing(new AuthProperties.Hashing(19456, 2, 1, 1, 1)),
+			this.registry);
 
 	@AfterEach
 	void tearDown() {
@@ -44,7 +49,8 @@ class PasswordHasherTests {
 	@Test
 	void verifyWhenParametersRaisedThenAsksForRehash() {
 		String hash = this.hasher.hash("a long enough password").block(Duration.ofSeconds(10));
-		PasswordHasher stronger = new PasswordHasher(TestProperties.withHashing(new AuthProperties.Hashing(19456, 3, 1, 1, 4)));
+		PasswordHasher stronger = new PasswordHasher(TestProperties.withHashing(new AuthProperties.Hashing(19456, 3, 1, 1, 4)),
+				new SimpleMeterRegistry());
 		try {
 			StepVerifier.create(stronger.verify("a long enough password", hash))
 				.expectNext(PasswordHasher.Verification.MATCHED_NEEDS_REHASH)
@@ -63,6 +69,24 @@ class PasswordHasherTests {
 			.collectList()
 			.block(Duration.ofSeconds(30));
 		assertThat(outcomes).contains("ok").contains(ErrorCode.BUSY);
+	}
+
+	@Test
+	void hashWhenQueuedOrRefusedThenTimedAndQueueCountReturnsToZero() {
+		List<Object> outcomes = Flux.range(0, 8)
+			.flatMap((i) -> this.hasher.hash("password number " + i).<Object>map((hash) -> "ok")
+				.onErrorResume(AuthException.class, (ex) -> Mono.just(ex.code())))
+			.collectList()
+			.block(Duration.ofSeconds(30));
+		long hashed = outcomes.stream().filter("ok"::equals).count();
+		assertThat(hashed).isPositive();
+		assertThat(this.registry.get("portcullis.auth.hashing.duration").tag("operation", "hash").timer().count())
+			.isEqualTo(hashed);
+		assertThat(this.registry.get("portcullis.auth.hashing.wait").timer().count()).isEqualTo(hashed);
+		assertThat(this.registry.get("portcullis.auth.hashing.wait").timer().max(TimeUnit.NANOSECONDS))
+			.isPositive();
+		// refused tasks leave the queue count too, or the gauge would creep up with every 429
+		assertThat(this.registry.get("portcullis.auth.hashing.queued").gauge().value()).isZero();
 	}
 
 }

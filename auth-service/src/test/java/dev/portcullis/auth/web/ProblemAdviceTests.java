@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.portcullis.auth.config.AuthProperties;
+import dev.portcullis.auth.metrics.AuthMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.MediaType;
@@ -17,7 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 class ProblemAdviceTests {
 
 	private final WebTestClient client = WebTestClient.bindToController(new Echo())
-		.controllerAdvice(new ProblemAdvice(new AuthCookies(properties())))
+		.controllerAdvice(new ProblemAdvice(new AuthCookies(properties()),
+				new Problems(new AuthMetrics(new SimpleMeterRegistry()))))
 		.httpMessageCodecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(16 * 1024))
 		.build();
 

@@ -1,5 +1,7 @@
 package dev.portcullis.auth.web;
 
+import dev.portcullis.auth.metrics.AuthMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -13,7 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ProblemExceptionHandlerTests {
 
-	private final ProblemExceptionHandler handler = new ProblemExceptionHandler(ServerCodecConfigurer.create());
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	private final ProblemExceptionHandler handler = new ProblemExceptionHandler(ServerCodecConfigurer.create(),
+			new Problems(new AuthMetrics(this.registry)));
 
 	private final MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/auth/login"));
 
@@ -25,6 +30,7 @@ class ProblemExceptionHandlerTests {
 		assertThat(this.exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
 		assertThat(this.exchange.getResponse().getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(this.exchange.getResponse().getHeaders().getFirst("Connection")).isEqualTo("close");
+		assertThat(this.registry.get("portcullis.auth.errors").tag("code", "payload_too_large").counter().count()).isEqualTo(1);
 		this.exchange.getResponse().getBodyAsString().as(StepVerifier::create)
 			.assertNext((body) -> assertThat(body).contains("\"code\":\"payload_too_large\"")
 				.contains("\"type\":\"https://portcullis.dev/problems/payload_too_large\"")
