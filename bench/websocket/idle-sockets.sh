@@ -76,7 +76,7 @@ pids+=($!)
   --portcullis.feed-secret=bench-feed-secret-not-for-production-0123456789 \
   --portcullis.gateway.jwks-uri="http://127.0.0.1:$JWKS/jwks.json" \
   --PORTCULLIS_AUTH_URI="http://127.0.0.1:$JWKS" --PORTCULLIS_UPSTREAM_URI="http://127.0.0.1:$UP" \
-  --portcullis.gateway.cors.allowed-origins="$ORIGIN" \
+  --portcullis.gateway.cors.allowed-origins="$ORIGIN" --portcullis.gateway.max-token-lifetime=2h \
   --spring.cloud.gateway.server.webflux.httpclient.pool.max-connections=$((COUNT + 1000)) \
   ${GATEWAY_ARGS:-} >"$RUN/gateway.log" 2>&1 &
 GATEWAY_PID=$!
