@@ -13,7 +13,7 @@ import org.springframework.util.StringUtils;
 
 /**
  * Decides once, before the context starts, whether this gateway traces: on when an OTLP endpoint
- * is set ({@code PORTCULLIS_OTLP_ENDPOINT} or Boot's
+ * is set ({@code portcullis.tracing.otlp-endpoint}, from {@code PORTCULLIS_OTLP_ENDPOINT}, or Boot's
  * {@code management.opentelemetry.tracing.export.otlp.endpoint}) or when
  * {@code portcullis.tracing.enabled=true} (propagation and log correlation without an exporter).
  * The answer is published as {@code portcullis.tracing.active}, which application.yml uses to turn
@@ -26,7 +26,7 @@ public class TracingSwitch implements EnvironmentPostProcessor, Ordered {
 
 	public static final String ENABLED = "portcullis.tracing.enabled";
 
-	public static final String ENDPOINT_VARIABLE = "PORTCULLIS_OTLP_ENDPOINT";
+	public static final String ENDPOINT = "portcullis.tracing.otlp-endpoint";
 
 	public static final String BOOT_ENDPOINT = "management.opentelemetry.tracing.export.otlp.endpoint";
 
@@ -35,7 +35,7 @@ public class TracingSwitch implements EnvironmentPostProcessor, Ordered {
 		Map<String, Object> decided = new HashMap<>();
 		String endpoint = environment.getProperty(BOOT_ENDPOINT);
 		if (!StringUtils.hasText(endpoint)) {
-			endpoint = environment.getProperty(ENDPOINT_VARIABLE);
+			endpoint = environment.getProperty(ENDPOINT);
 			if (StringUtils.hasText(endpoint)) {
 				decided.put(BOOT_ENDPOINT, endpoint.strip());
 			}

@@ -24,7 +24,7 @@ class TracingSwitchTests {
 	@Test
 	void switchWhenPortcullisEndpointSetThenTracingOnAndBootExportsThere() {
 		MockEnvironment environment = decide(new MockEnvironment()
-			.withProperty(TracingSwitch.ENDPOINT_VARIABLE, " http://collector:4318/v1/traces "));
+			.withProperty(TracingSwitch.ENDPOINT, " http://collector:4318/v1/traces "));
 		assertThat(environment.getProperty(TracingSwitch.ACTIVE, Boolean.class)).isTrue();
 		assertThat(environment.getProperty(TracingSwitch.BOOT_ENDPOINT)).isEqualTo("http://collector:4318/v1/traces");
 	}
@@ -33,21 +33,21 @@ class TracingSwitchTests {
 	void switchWhenBootEndpointSetThenTracingOnAndItsEndpointKept() {
 		MockEnvironment environment = decide(new MockEnvironment()
 			.withProperty(TracingSwitch.BOOT_ENDPOINT, "http://a:4318/v1/traces")
-			.withProperty(TracingSwitch.ENDPOINT_VARIABLE, "http://b:4318/v1/traces"));
+			.withProperty(TracingSwitch.ENDPOINT, "http://b:4318/v1/traces"));
 		assertThat(environment.getProperty(TracingSwitch.ACTIVE, Boolean.class)).isTrue();
 		assertThat(environment.getProperty(TracingSwitch.BOOT_ENDPOINT)).isEqualTo("http://a:4318/v1/traces");
 	}
 
 	@Test
 	void switchWhenBlankEndpointThenTracingOff() {
-		MockEnvironment environment = decide(new MockEnvironment().withProperty(TracingSwitch.ENDPOINT_VARIABLE, " "));
+		MockEnvironment environment = decide(new MockEnvironment().withProperty(TracingSwitch.ENDPOINT, " "));
 		assertThat(environment.getProperty(TracingSwitch.ACTIVE, Boolean.class)).isFalse();
 	}
 
 	@Test
 	void switchWhenExplicitlyDisabledThenOffEvenWithAnEndpoint() {
 		MockEnvironment environment = decide(new MockEnvironment()
-			.withProperty(TracingSwitch.ENDPOINT_VARIABLE, "http://collector:4318/v1/traces")
+			.withProperty(TracingSwitch.ENDPOINT, "http://collector:4318/v1/traces")
 			.withProperty(TracingSwitch.ENABLED, "false"));
 		assertThat(environment.getProperty(TracingSwitch.ACTIVE, Boolean.class)).isFalse();
 	}
