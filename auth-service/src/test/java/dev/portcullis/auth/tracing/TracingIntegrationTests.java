@@ -12,10 +12,13 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -34,6 +37,7 @@ import static org.awaitility.Awaitility.await;
 				"management.opentelemetry.tracing.export.schedule-delay=50ms" })
 @AutoConfigureWebTestClient(timeout = "30s")
 @Import({ TestClockConfiguration.class, TracingIntegrationTests.Spans.class })
+@ExtendWith(OutputCaptureExtension.class)
 class TracingIntegrationTests {
 
 	static final String GATEWAY_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -61,6 +65,24 @@ class TracingIntegrationTests {
 					assertThat(span.getTraceId()).isEqualTo(GATEWAY_TRACE);
 					assertThat(span.getParentSpanId()).isEqualTo(GATEWAY_SPAN);
 				}));
+	}
+
+	/**
+	 * What the operator greps for: the audit line an action writes carries the trace id of the
+	 * request through the gateway, on whatever thread the database answer arrived.
+	 */
+	@Test
+	void logoutEverywhereWhenTraceparentFromGatewayThenItsAuditLineCarriesTheTraceId(CapturedOutput output) {
+		String trace = "5cf92f3577b34da6a3ce929d0e0e4737";
+		AuthClient.Tokens tokens = new AuthClient(this.client).newSession();
+		new AuthClient(this.client).post("/auth/logout-all", tokens)
+			.header("traceparent", "00-" + trace + "-" + GATEWAY_SPAN + "-01")
+			.exchange()
+			.expectStatus()
+			.isNoContent();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(output.getOut().lines().filter((line) -> line.contains("audit all_sessions_revoked")))
+				.anySatisfy((line) -> assertThat(line).contains(trace)));
 	}
 
 	/** A span exporter bean: keeps what the OpenTelemetry SDK exports, in place of an OTLP collector. */

@@ -30,6 +30,8 @@ public class TracingSwitch implements EnvironmentPostProcessor, Ordered {
 
 	public static final String BOOT_ENDPOINT = "management.opentelemetry.tracing.export.otlp.endpoint";
 
+	static final String CONTEXT_PROPAGATION = "spring.reactor.context-propagation";
+
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		Map<String, Object> decided = new HashMap<>();
@@ -41,7 +43,12 @@ public class TracingSwitch implements EnvironmentPostProcessor, Ordered {
 			}
 		}
 		Boolean enabled = environment.getProperty(ENABLED, Boolean.class);
-		decided.put(ACTIVE, (enabled != null) ? enabled : StringUtils.hasText(endpoint));
+		boolean active = (enabled != null) ? enabled : StringUtils.hasText(endpoint);
+		decided.put(ACTIVE, active);
+		// the trace id reaches log lines written on whichever thread a reply arrives (a database
+		// answer, an upstream's): Reactor restores it around every operator, a cost paid only
+		// while tracing is on
+		decided.put(CONTEXT_PROPAGATION, active ? "auto" : "limited");
 		// lowest precedence: an explicit portcullis.tracing.active or Boot property still wins
 		environment.getPropertySources().addLast(new MapPropertySource("portcullisTracing", decided));
 	}

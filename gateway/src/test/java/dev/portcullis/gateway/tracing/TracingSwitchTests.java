@@ -19,6 +19,8 @@ class TracingSwitchTests {
 		MockEnvironment environment = decide(new MockEnvironment());
 		assertThat(environment.getProperty(TracingSwitch.ACTIVE, Boolean.class)).isFalse();
 		assertThat(environment.getProperty(TracingSwitch.BOOT_ENDPOINT)).isNull();
+		// Reactor's default: no thread-local restoring around operators while tracing is off
+		assertThat(environment.getProperty(TracingSwitch.CONTEXT_PROPAGATION)).isEqualTo("limited");
 	}
 
 	@Test
@@ -27,6 +29,7 @@ class TracingSwitchTests {
 			.withProperty(TracingSwitch.ENDPOINT, " http://collector:4318/v1/traces "));
 		assertThat(environment.getProperty(TracingSwitch.ACTIVE, Boolean.class)).isTrue();
 		assertThat(environment.getProperty(TracingSwitch.BOOT_ENDPOINT)).isEqualTo("http://collector:4318/v1/traces");
+		assertThat(environment.getProperty(TracingSwitch.CONTEXT_PROPAGATION)).isEqualTo("auto");
 	}
 
 	@Test
