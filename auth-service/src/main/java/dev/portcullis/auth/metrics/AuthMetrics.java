@@ -1,7 +1,9 @@
 package dev.portcullis.auth.metrics;
 
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.portcullis.auth.ErrorCode;
 import io.micrometer.core.instrument.Counter;
@@ -17,49 +19,29 @@ import org.springframework.stereotype.Component;
 @Component
 public class AuthMetrics {
 
-	private final Map<Login, Counter> logins = new EnumMap<>(Login.class);
+	private final Map<Login, Counter> logins;
 
-	private final Map<Registration, Counter> registrations = new EnumMap<>(Registration.class);
+	private final Map<Registration, Counter> registrations;
 
-	private final Map<Refresh, Counter> refreshes = new EnumMap<>(Refresh.class);
+	private final Map<Refresh, Counter> refreshes;
 
-	private final Map<Logout, Counter> logouts = new EnumMap<>(Logout.class);
+	private final Map<Logout, Counter> logouts;
 
-	private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+	private final Map<ErrorCode, Counter> errors;
 
 	private final Counter sessionsStarted;
 
 	public AuthMetrics(MeterRegistry registry) {
-		for (Login outcome : Login.values()) {
-			this.logins.put(outcome, Counter.builder("portcullis.auth.logins")
-				.description("Login answers by outcome")
-				.tag("outcome", outcome.tag)
-				.register(registry));
-		}
-		for (Registration outcome : Registration.values()) {
-			this.registrations.put(outcome, Counter.builder("portcullis.auth.registrations")
-				.description("Registration answers by outcome")
-				.tag("outcome", outcome.tag)
-				.register(registry));
-		}
-		for (Refresh outcome : Refresh.values()) {
-			this.refreshes.put(outcome, Counter.builder("portcullis.auth.refreshes")
-				.description("Refresh-token presentations by outcome")
-				.tag("outcome", outcome.tag)
-				.register(registry));
-		}
-		for (Logout scope : Logout.values()) {
-			this.logouts.put(scope, Counter.builder("portcullis.auth.logouts")
-				.description("Logouts by scope: one session or all of the user's")
-				.tag("scope", scope.tag)
-				.register(registry));
-		}
-		for (ErrorCode code : ErrorCode.values()) {
-			this.errors.put(code, Counter.builder("portcullis.auth.errors")
-				.description("Error answers by their problem code")
-				.tag("code", code.value())
-				.register(registry));
-		}
+		this.logins = counters(registry, Login.class, "portcullis.auth.logins", "Login answers by outcome", "outcome",
+				AuthMetrics::tagOf);
+		this.registrations = counters(registry, Registration.class, "portcullis.auth.registrations",
+				"Registration answers by outcome", "outcome", AuthMetrics::tagOf);
+		this.refreshes = counters(registry, Refresh.class, "portcullis.auth.refreshes",
+				"Refresh-token presentations by outcome", "outcome", AuthMetrics::tagOf);
+		this.logouts = counters(registry, Logout.class, "portcullis.auth.logouts",
+				"Logouts by scope: one session or all of the user's", "scope", AuthMetrics::tagOf);
+		this.errors = counters(registry, ErrorCode.class, "portcullis.auth.errors", "Error answers by their problem code",
+				"code", ErrorCode::value);
 		this.sessionsStarted = Counter.builder("portcullis.auth.sessions.started")
 			.description("Sessions started by a login")
 			.register(registry);
@@ -117,30 +99,33 @@ public class AuthMetrics {
 		this.errors.get(code).increment();
 	}
 
+	/** One counter for every value of {@code type}, as the value of tag {@code tag}. */
+	private static <E extends Enum<E>> Map<E, Counter> counters(MeterRegistry registry, Class<E> type, String name,
+			String description, String tag, Function<E, String> value) {
+		Map<E, Counter> counters = new EnumMap<>(type);
+		for (E constant : type.getEnumConstants()) {
+			counters.put(constant,
+					Counter.builder(name).description(description).tag(tag, value.apply(constant)).register(registry));
+		}
+		return counters;
+	}
+
+	/** An outcome's or scope's tag value: its name in lower case ({@code GRACE_SUCCESSOR}: {@code grace_successor}). */
+	private static String tagOf(Enum<?> constant) {
+		return constant.name().toLowerCase(Locale.ROOT);
+	}
+
 	/** What a login ended in. */
 	public enum Login {
 
-		OK("ok"), INVALID_CREDENTIALS("invalid_credentials"), THROTTLED("throttled"), BUSY("busy");
-
-		private final String tag;
-
-		Login(String tag) {
-			this.tag = tag;
-		}
+		OK, INVALID_CREDENTIALS, THROTTLED, BUSY
 
 	}
 
 	/** What a registration ended in. */
 	public enum Registration {
 
-		OK("ok"), EMAIL_TAKEN("email_taken"), WEAK_PASSWORD("weak_password"), INVALID_REQUEST("invalid_request"),
-		BUSY("busy");
-
-		private final String tag;
-
-		Registration(String tag) {
-			this.tag = tag;
-		}
+		OK, EMAIL_TAKEN, WEAK_PASSWORD, INVALID_REQUEST, BUSY
 
 	}
 
@@ -148,34 +133,22 @@ public class AuthMetrics {
 	public enum Refresh {
 
 		/** Consumed, and a successor issued. */
-		ROTATED("rotated"),
+		ROTATED,
 		/** Consumed already, within the grace window: the same successor again. */
-		GRACE_SUCCESSOR("grace_successor"),
+		GRACE_SUCCESSOR,
 		/** Consumed already, after the grace window: the session is revoked as stolen. */
-		REUSE_DETECTED("reuse_detected"),
+		REUSE_DETECTED,
 		/** A known token of a session that is over: expired, idle too long, revoked or logged out. */
-		EXPIRED("expired"),
+		EXPIRED,
 		/** Missing, malformed or unknown. */
-		INVALID("invalid");
-
-		private final String tag;
-
-		Refresh(String tag) {
-			this.tag = tag;
-		}
+		INVALID
 
 	}
 
 	/** How much a logout ended. */
 	public enum Logout {
 
-		SESSION("session"), ALL("all");
-
-		private final String tag;
-
-		Logout(String tag) {
-			this.tag = tag;
-		}
+		SESSION, ALL
 
 	}
 
