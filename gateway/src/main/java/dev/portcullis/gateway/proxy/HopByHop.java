@@ -1,0 +1,49 @@
+package dev.portcullis.gateway.proxy;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.http.HttpHeaders;
+
+/**
+ * The headers a proxy must not pass on (RFC 9110 section 7.6.1): the fixed hop-by-hop set
+ * Spring Cloud Gateway removes ({@code RemoveHopByHopHeadersFilter}), and whatever the message's
+ * own {@code Connection} header names. Names are compared ignoring ASCII case without copying
+ * them: this runs for every header of every proxied request and response.
+ */
+final class HopByHop {
+
+	private HopByHop() {
+	}
+
+	/** Whether {@code name} is in the fixed set, whatever its case. */
+	static boolean isFixed(String name) {
+		return switch (name.length()) {
+			case 2 -> name.equalsIgnoreCase("te");
+			case 7 -> name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("trailer");
+			case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+			case 17 -> name.equalsIgnoreCase("transfer-encoding");
+			case 18 -> name.equalsIgnoreCase("proxy-authenticate");
+			case 19 -> name.equalsIgnoreCase("proxy-authorization");
+			case 21 -> name.equalsIgnoreCase("x-application-context");
+			default -> false;
+		};
+	}
+
+	/**
+	 * The names the message's {@code Connection} header lists, lower-cased; empty (no
+	 * allocation) when it has none, which is the common case.
+	 */
+	static List<String> connectionOptions(HttpHeaders headers) {
+		if (!headers.containsHeader(HttpHeaders.CONNECTION)) {
+			return List.of();
+		}
+		return headers.getConnection().stream().map((option) -> option.toLowerCase(Locale.ROOT)).toList();
+	}
+
+	/** Whether {@code name} is hop-by-hop for a message whose Connection header lists {@code options}. */
+	static boolean isHopByHop(String name, List<String> options) {
+		return isFixed(name) || (!options.isEmpty() && options.contains(name.toLowerCase(Locale.ROOT)));
+	}
+
+}

@@ -1,0 +1,104 @@
+package dev.portcullis.gateway.proxy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.support.Netty4HeadersAdapter;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The request headers as they leave for the upstream, in one pass: what Spring Cloud Gateway
+ * does with four header filters, each copying every header, plus the client's address.
+ *
+ * <ul>
+ * <li>{@code Forwarded} and every {@code X-Forwarded-*} header the client sent are dropped
+ * ({@code RemoveForwardedHeadersFilter}, {@code RemoveXForwardedHeadersFilter}: the gateway
+ * trusts no proxy in front of it);
+ * <li>hop-by-hop headers and the names the client's {@code Connection} header lists are dropped
+ * ({@code RemoveHopByHopHeadersFilter});
+ * <li>{@code Content-Length} is dropped when {@code Transfer-Encoding} is {@code chunked}
+ * ({@code TransferEncodingNormalizationHeadersFilter});
+ * <li>{@code X-Forwarded-For} is set to exactly one entry, the address of the gateway's own
+ * peer, so a service that believes the header only from the gateway (the auth service's session
+ * list and audit) cannot be lied to.
+ * </ul>
+ *
+ * <p>Identity headers and auth cookies are not this class's business: the access check rewrote
+ * them before the route's filters ran, so that those filters see the verified identity.
+ *
+ * <p>The first two apply only while Spring Cloud Gateway would remove those headers itself, that
+ * is, unless {@code spring.cloud.gateway.server.webflux.trusted-proxies} is set, in which case
+ * its own filters add them and this pass leaves them alone (but for {@code X-Forwarded-For}).
+ *
+ * <p>The proxy's routing filter runs this in place of those four filters. WebSocket upgrades go
+ * through Spring Cloud Gateway's routing filter, which runs all of them and then this one
+ * ({@link Ordered#LOWEST_PRECEDENCE}); on headers they already cleaned it changes nothing but
+ * setting {@code X-Forwarded-For}.
+ */
+class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
+
+	static final String X_FORWARDED_FOR = "X-Forwarded-For";
+
+	private static final String X_FORWARDED_PREFIX = "x-forwarded-";
+
+	private final boolean dropForwarded;
+
+	private final boolean dropXForwarded;
+
+	/**
+	 * @param dropForwarded whether the client's {@code Forwarded} header is dropped
+	 * @param dropXForwarded whether the client's {@code X-Forwarded-*} headers are dropped
+	 */
+	UpstreamRequestHeaders(boolean dropForwarded, boolean dropXForwarded) {
+		this.dropForwarded = dropForwarded;
+		this.dropXForwarded = dropXForwarded;
+	}
+
+	@Override
+	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+		List<String> connectionOptions = HopByHop.connectionOptions(input);
+		boolean dropContentLength = isChunked(input.getFirst(HttpHeaders.TRANSFER_ENCODING))
+				&& input.containsHeader(HttpHeaders.CONTENT_LENGTH);
+		io.netty.handler.codec.http.HttpHeaders upstream = new DefaultHttpHeaders();
+		input.forEach((name, values) -> {
+			if (isForwarded(name) || HopByHop.isHopByHop(name, connectionOptions)
+					|| (dropContentLength && HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name))) {
+				return;
+			}
+			upstream.add(name, values);
+		});
+		String client = clientAddress(exchange);
+		if (client != null) {
+			upstream.set(X_FORWARDED_FOR, client);
+		}
+		return new HttpHeaders(new Netty4HeadersAdapter(upstream));
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	private boolean isForwarded(String name) {
+		return (this.dropXForwarded && name.regionMatches(true, 0, X_FORWARDED_PREFIX, 0, X_FORWARDED_PREFIX.length()))
+				|| (this.dropForwarded && name.equalsIgnoreCase("Forwarded"));
+	}
+
+	private static boolean isChunked(String transferEncoding) {
+		return transferEncoding != null && "chunked".equalsIgnoreCase(transferEncoding.trim());
+	}
+
+	/** The address of the gateway's TCP peer, or null when it is not known. */
+	private static String clientAddress(ServerWebExchange exchange) {
+		InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+		InetAddress peer = (remote != null) ? remote.getAddress() : null;
+		return (peer != null) ? peer.getHostAddress() : null;
+	}
+
+}

@@ -1,0 +1,62 @@
+package dev.portcullis.gateway.proxy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter.Type;
+import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The response pass against Spring Cloud Gateway's hop-by-hop filter, which it replaces: same
+ * headers kept, without the copy.
+ */
+class UpstreamResponseHeadersTests {
+
+	static List<Map<String, List<String>>> upstreamHeaders() {
+		return List.of(Map.of("Content-Type", List.of("text/plain"), "Content-Length", List.of("2")),
+				Map.of("Connection", List.of("keep-alive"), "Keep-Alive", List.of("timeout=60"), "Content-Length",
+						List.of("2"), "Set-Cookie", List.of("a=1", "b=2")),
+				Map.of("connection", List.of("close, X-Internal"), "X-Internal", List.of("secret"), "Transfer-Encoding",
+						List.of("chunked"), "Trailer", List.of("Expires"), "Upgrade", List.of("h2c"),
+						"Proxy-Authenticate", List.of("Basic"), "X-Kept", List.of("yes")));
+	}
+
+	@ParameterizedTest
+	@MethodSource("upstreamHeaders")
+	void filterWhenUpstreamHeadersThenSameAsSpringCloudGatewayHopByHopFilterAndInPlace(Map<String, List<String>> sent) {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/x"));
+		HttpHeaders expected = HttpHeadersFilter.filter(List.of(new RemoveHopByHopHeadersFilter()), headers(sent),
+				exchange, Type.RESPONSE);
+		HttpHeaders input = headers(sent);
+
+		HttpHeaders ours = HttpHeadersFilter.filter(List.of(new UpstreamResponseHeaders()), input, exchange,
+				Type.RESPONSE);
+
+		assertThat(ours).isSameAs(input);
+		assertThat(normalised(ours)).isEqualTo(normalised(expected));
+	}
+
+	private static HttpHeaders headers(Map<String, List<String>> sent) {
+		HttpHeaders headers = new HttpHeaders();
+		sent.forEach(headers::addAll);
+		return headers;
+	}
+
+	private static Map<String, List<String>> normalised(HttpHeaders headers) {
+		Map<String, List<String>> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		headers.forEach((name, values) -> byName.computeIfAbsent(name, (n) -> new ArrayList<>()).addAll(values));
+		return byName;
+	}
+
+}
