@@ -13,6 +13,10 @@ import org.springframework.http.HttpHeaders;
  */
 final class HopByHop {
 
+	/** The fixed set, lower case. */
+	static final List<String> FIXED = List.of("connection", "keep-alive", "transfer-encoding", "te", "trailer",
+			"proxy-authorization", "proxy-authenticate", "x-application-context", "upgrade");
+
 	private HopByHop() {
 	}
 

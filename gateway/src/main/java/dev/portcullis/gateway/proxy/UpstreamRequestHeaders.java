@@ -77,7 +77,9 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 		if (client != null) {
 			upstream.set(X_FORWARDED_FOR, client);
 		}
-		return new HttpHeaders(new Netty4HeadersAdapter(upstream));
+		// read-only: the routing filter's copy then walks the Netty headers directly instead of
+		// building a case-insensitive set of their names first
+		return HttpHeaders.readOnlyHttpHeaders(new HttpHeaders(new Netty4HeadersAdapter(upstream)));
 	}
 
 	@Override

@@ -1,6 +1,5 @@
 package dev.portcullis.gateway.proxy;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
@@ -17,16 +16,11 @@ class UpstreamResponseHeaders implements HttpHeadersFilter {
 	@Override
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
 		List<String> connectionOptions = HopByHop.connectionOptions(input);
-		List<String> hopByHop = null;
-		for (String name : input.headerNames()) {
-			if (HopByHop.isHopByHop(name, connectionOptions)) {
-				hopByHop = (hopByHop != null) ? hopByHop : new ArrayList<>(2);
-				hopByHop.add(name);
-			}
+		// lookups by lower-case name: no copy of the names (HttpHeaders.headerNames() makes one)
+		for (String name : HopByHop.FIXED) {
+			input.remove(name);
 		}
-		if (hopByHop != null) {
-			hopByHop.forEach(input::remove);
-		}
+		connectionOptions.forEach(input::remove);
 		return input;
 	}
 
