@@ -479,6 +479,44 @@ class GatewayIntegrationTests {
 			.doesNotExist();
 	}
 
+	@Test
+	void responseWhenUpstreamSendsHopByHopHeadersThenClientGetsOnlyTheEndToEndOnes() {
+		this.client.get()
+			.uri("/api/items")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.header("X-Echo-Response", "Keep-Alive=timeout=5", "Proxy-Authenticate=Basic", "Trailer=Expires",
+					"X-Application-Context=upstream", "Upgrade=h2c", "X-Kept=yes", "Set-Cookie=a=1", "Set-Cookie=b=2")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist("Keep-Alive")
+			.expectHeader()
+			.doesNotExist("Proxy-Authenticate")
+			.expectHeader()
+			.doesNotExist("Trailer")
+			.expectHeader()
+			.doesNotExist("X-Application-Context")
+			.expectHeader()
+			.doesNotExist("Upgrade")
+			.expectHeader()
+			.valueEquals("X-Kept", "yes")
+			.expectHeader()
+			.valueEquals(HttpHeaders.SET_COOKIE, "a=1", "b=2")
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_JSON);
+	}
+
+	@Test
+	void responseWhenUpstreamAnswersUnregisteredStatusThenClientGetsThatStatus() {
+		this.client.get()
+			.uri("/api/status/599")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.exchange()
+			.expectStatus()
+			.isEqualTo(599);
+	}
+
 	static List<String> clientAddressRoutes() {
 		return List.of("/auth/sessions", "/api/items");
 	}

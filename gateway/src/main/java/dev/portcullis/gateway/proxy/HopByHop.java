@@ -1,5 +1,6 @@
 package dev.portcullis.gateway.proxy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -43,6 +44,26 @@ final class HopByHop {
 			return List.of();
 		}
 		return headers.getConnection().stream().map((option) -> option.toLowerCase(Locale.ROOT)).toList();
+	}
+
+	/**
+	 * The same for the values of a {@code Connection} header read from a Netty map: the
+	 * comma-separated names, trimmed, empty ones left out, lower-cased.
+	 */
+	static List<String> connectionOptions(List<String> connectionValues) {
+		if (connectionValues.isEmpty()) {
+			return List.of();
+		}
+		List<String> options = new ArrayList<>(2);
+		for (String value : connectionValues) {
+			for (String option : value.split(",")) {
+				String trimmed = option.trim();
+				if (!trimmed.isEmpty()) {
+					options.add(trimmed.toLowerCase(Locale.ROOT));
+				}
+			}
+		}
+		return options;
 	}
 
 	/** Whether {@code name} is hop-by-hop for a message whose Connection header lists {@code options}. */

@@ -62,6 +62,13 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 
 	@Override
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+		// read-only: a routing filter's copy then walks the Netty headers directly instead of
+		// building a case-insensitive set of their names first
+		return HttpHeaders.readOnlyHttpHeaders(new HttpHeaders(new Netty4HeadersAdapter(upstream(input, exchange))));
+	}
+
+	/** The same headers as {@link #filter}, as the Netty map the HTTP client sends. */
+	io.netty.handler.codec.http.HttpHeaders upstream(HttpHeaders input, ServerWebExchange exchange) {
 		List<String> connectionOptions = HopByHop.connectionOptions(input);
 		boolean dropContentLength = isChunked(input.getFirst(HttpHeaders.TRANSFER_ENCODING))
 				&& input.containsHeader(HttpHeaders.CONTENT_LENGTH);
@@ -77,9 +84,7 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 		if (client != null) {
 			upstream.set(X_FORWARDED_FOR, client);
 		}
-		// read-only: the routing filter's copy then walks the Netty headers directly instead of
-		// building a case-insensitive set of their names first
-		return HttpHeaders.readOnlyHttpHeaders(new HttpHeaders(new Netty4HeadersAdapter(upstream)));
+		return upstream;
 	}
 
 	@Override

@@ -16,8 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real upstream for the gateway: answers every request with a JSON echo of its method,
- * path and headers (names lower-cased). Paths containing {@code /slow} answer after 3 s. Every
- * answer carries the wide-open CORS headers a careless upstream sends.
+ * path and headers (names lower-cased). Paths containing {@code /slow} answer after 3 s; a path
+ * ending in {@code /status/NNN} answers with that status; each {@code X-Echo-Response} request
+ * header {@code Name=value} becomes a response header. Every answer carries the wide-open CORS
+ * headers a careless upstream sends.
  */
 public final class EchoUpstream implements AutoCloseable {
 
@@ -36,6 +38,13 @@ public final class EchoUpstream implements AutoCloseable {
 				Mono<byte[]> body = Mono.fromSupplier(() -> echo(request));
 				if (request.uri().contains("/slow")) {
 					body = Mono.delay(Duration.ofSeconds(3)).then(body);
+				}
+				int status = request.uri().matches(".*/status/\\d{3}$")
+						? Integer.parseInt(request.uri().substring(request.uri().length() - 3)) : 200;
+				response.status(status);
+				for (String asked : request.requestHeaders().getAll("X-Echo-Response")) {
+					int eq = asked.indexOf('=');
+					response.addHeader(asked.substring(0, eq), asked.substring(eq + 1));
 				}
 				return response.header("Content-Type", "application/json")
 					.header("Access-Control-Allow-Origin", "*")
