@@ -132,7 +132,9 @@ public class SessionService {
 
 	/**
 	 * Rotates {@code refreshToken}. Every failure, whatever its cause, is the same
-	 * {@link ErrorCode#INVALID_REFRESH}; the outcome is counted once the transaction has committed.
+	 * {@link ErrorCode#INVALID_REFRESH}; the outcome is counted once the rotation has committed. On
+	 * PostgreSQL a plain rotation is one statement ({@link SessionRepository#rotate}); anything
+	 * else, and every refresh on H2, is decided in a transaction ({@link #rotate}).
 	 */
 	public Mono<IssuedSession> refresh(String refreshToken, ClientInfo client) {
 		if (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > MAX_TOKEN_LENGTH) {
@@ -215,10 +217,12 @@ public class SessionService {
 	 * anything else; then {@link #rotate} in a transaction finds out what, and answers as always.
 	 */
 	private Mono<Rotation> rotateInOneStatement(byte[] hash, Instant now) {
-		String successor = this.randoms.token(TOKEN_BYTES);
-		byte[] sealed = this.secrets.seal(successor.getBytes(StandardCharsets.US_ASCII), hash);
-		return this.sessions.rotate(hash, hash(successor), sealed, now, idleCutoff(now))
-			.map((state) -> new Rotation(state, successor, AuthMetrics.Refresh.ROTATED));
+		return Mono.defer(() -> {
+			String successor = this.randoms.token(TOKEN_BYTES);
+			byte[] sealed = this.secrets.seal(successor.getBytes(StandardCharsets.US_ASCII), hash);
+			return this.sessions.rotate(hash, hash(successor), sealed, now, idleCutoff(now))
+				.map((state) -> new Rotation(state, successor, AuthMetrics.Refresh.ROTATED));
+		});
 	}
 
 	private Mono<Rotation> rotate(byte[] hash, Instant now, ClientInfo client) {
