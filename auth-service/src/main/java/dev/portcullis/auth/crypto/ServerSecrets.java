@@ -32,11 +32,23 @@ public class ServerSecrets {
 
 	private final Randoms randoms;
 
+	/**
+	 * One pepper MAC per thread, initialised once: {@code doFinal} leaves it ready for the next
+	 * value, and a thread uses it for one value at a time. Saves the provider look-up and key
+	 * set-up on every refresh.
+	 */
+	private final ThreadLocal<Mac> pepperMac;
+
+	/** One AES-GCM cipher per thread; {@link #seal} and {@link #open} initialise it for every use. */
+	private final ThreadLocal<Cipher> gcm = ThreadLocal.withInitial(ServerSecrets::newGcm);
+
 	public ServerSecrets(AuthProperties properties, Randoms randoms) {
 		byte[] master = properties.masterSecret().getBytes(StandardCharsets.UTF_8);
 		this.pepper = new SecretKeySpec(derive(master, "portcullis refresh-token pepper v1"), "HmacSHA256");
 		this.sealingKey = new SecretKeySpec(derive(master, "portcullis sealing key v1"), "AES");
 		this.randoms = randoms;
+		SecretKey pepperKey = this.pepper;
+		this.pepperMac = ThreadLocal.withInitial(() -> newMac(pepperKey));
 	}
 
 	private static byte[] derive(byte[] master, String label) {
@@ -45,14 +57,14 @@ public class ServerSecrets {
 
 	/** The keyed hash under which a refresh token is stored: HMAC-SHA-256 with the pepper. */
 	public byte[] pepperedHash(String value) {
-		return hmac(this.pepper, value.getBytes(StandardCharsets.UTF_8));
+		return this.pepperMac.get().doFinal(value.getBytes(StandardCharsets.UTF_8));
 	}
 
 	/** AES-256-GCM: a fresh nonce followed by the ciphertext and tag; {@code context} is bound as AAD. */
 	public byte[] seal(byte[] plaintext, byte[] context) {
 		try {
 			byte[] nonce = this.randoms.bytes(NONCE_LENGTH);
-			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+			Cipher cipher = this.gcm.get();
 			cipher.init(Cipher.ENCRYPT_MODE, this.sealingKey, new GCMParameterSpec(TAG_BITS, nonce));
 			cipher.updateAAD(context);
 			byte[] sealed = cipher.doFinal(plaintext);
@@ -66,7 +78,7 @@ public class ServerSecrets {
 	/** Opens what {@link #seal} produced; fails if it was altered or sealed for another context or secret. */
 	public byte[] open(byte[] sealed, byte[] context) {
 		try {
-			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+			Cipher cipher = this.gcm.get();
 			cipher.init(Cipher.DECRYPT_MODE, this.sealingKey, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_LENGTH));
 			cipher.updateAAD(context);
 			return cipher.doFinal(sealed, NONCE_LENGTH, sealed.length - NONCE_LENGTH);
@@ -82,13 +94,26 @@ public class ServerSecrets {
 	}
 
 	private static byte[] hmac(SecretKey key, byte[] data) {
+		return newMac(key).doFinal(data);
+	}
+
+	private static Mac newMac(SecretKey key) {
 		try {
 			Mac mac = Mac.getInstance("HmacSHA256");
 			mac.init(key);
-			return mac.doFinal(data);
+			return mac;
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("HMAC-SHA-256 is not available", ex);
+		}
+	}
+
+	private static Cipher newGcm() {
+		try {
+			return Cipher.getInstance("AES/GCM/NoPadding");
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("AES-GCM is not available", ex);
 		}
 	}
 

@@ -9,6 +9,7 @@ import java.util.UUID;
 import dev.portcullis.auth.support.Batches;
 import dev.portcullis.auth.user.Roles;
 import dev.portcullis.auth.support.Times;
+import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,10 +22,60 @@ import org.springframework.stereotype.Repository;
 @Repository
 class SessionRepository {
 
+	/**
+	 * One rotation in one statement (PostgreSQL's data-modifying CTEs, so no explicit
+	 * transaction: a single statement is atomic). Each part feeds the next: the token is consumed
+	 * only if unconsumed and its session live (the checks of {@link TokenState#sessionLive}); the
+	 * session is touched only if the token was consumed here and the session is still not revoked
+	 * (the UPDATE waits for a concurrent logout's row lock, then re-checks {@code revoked_at});
+	 * the successor is inserted only for a touched session. A concurrent refresh of the same token
+	 * waits for the first one's row lock, re-checks {@code consumed_at IS NULL}, and matches
+	 * nothing, as does everything after it. One row for a rotation, none otherwise.
+	 */
+	private static final String ROTATE = "WITH consumed AS ("
+			+ "UPDATE refresh_tokens SET consumed_at = :now, successor_hash = :successor, successor_sealed = :sealed "
+			+ "WHERE token_hash = :hash AND consumed_at IS NULL AND EXISTS (SELECT 1 FROM sessions s "
+			+ "WHERE s.id = refresh_tokens.session_id AND s.revoked_at IS NULL AND s.expires_at > :now "
+			+ "AND s.last_refreshed_at > :idle) RETURNING session_id), "
+			+ "touched AS (UPDATE sessions SET last_refreshed_at = :now WHERE id IN (SELECT session_id FROM consumed) "
+			+ "AND revoked_at IS NULL RETURNING id, user_id, expires_at), "
+			+ "inserted AS (INSERT INTO refresh_tokens (token_hash, session_id, created_at) "
+			+ "SELECT :successor, id, :now FROM touched RETURNING session_id) "
+			+ "SELECT t.id AS session_id, t.user_id, t.expires_at, u.roles FROM inserted i "
+			+ "JOIN touched t ON t.id = i.session_id JOIN users u ON u.id = t.user_id";
+
 	private final DatabaseClient db;
 
-	SessionRepository(DatabaseClient db) {
+	private final boolean oneStatementRotation;
+
+	SessionRepository(DatabaseClient db, ConnectionFactory connectionFactory) {
 		this.db = db;
+		// H2 has no data-modifying CTEs: there, a rotation is the statements of a transaction
+		this.oneStatementRotation = connectionFactory.getMetadata().getName().contains("PostgreSQL");
+	}
+
+	/** Whether {@link #rotate} works on this database; if not, rotate with {@link #consume} and company. */
+	boolean rotatesInOneStatement() {
+		return this.oneStatementRotation;
+	}
+
+	/**
+	 * Rotates the token in one statement, outside any transaction: consumes it (if unconsumed
+	 * and its session live at {@code now}, idle since no earlier than {@code idleCutoff}),
+	 * touches the session and inserts the successor. Emits the rotated session's state, or
+	 * nothing if it did not rotate (unknown, consumed, session over or revoked meanwhile): then
+	 * the token may have been consumed, but no successor exists. PostgreSQL only.
+	 */
+	Mono<TokenState> rotate(byte[] hash, byte[] successorHash, byte[] successorSealed, Instant now, Instant idleCutoff) {
+		return this.db.sql(ROTATE)
+			.bind("now", Times.db(now))
+			.bind("successor", successorHash)
+			.bind("sealed", successorSealed)
+			.bind("hash", hash)
+			.bind("idle", Times.db(idleCutoff))
+			.map((row) -> new TokenState(row.get("session_id", UUID.class), row.get("user_id", UUID.class), now, null,
+					Times.instant(row, "expires_at"), now, null, Roles.parse(row.get("roles", String.class))))
+			.one();
 	}
 
 	Mono<Void> insertSession(Session session) {

@@ -12,6 +12,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -50,6 +51,9 @@ public class AccessTokenIssuer implements DisposableBean {
 			"jwt-sign", 60, true);
 
 	private final Timer signingTimer;
+
+	/** The signer and header of the key that signed last: built once per key, not per token. */
+	private volatile Prepared prepared;
 
 	AccessTokenIssuer(KeyRing keys, Randoms randoms, Clock clock, AuthProperties properties, MeterRegistry registry) {
 		this.keys = keys;
@@ -94,16 +98,41 @@ public class AccessTokenIssuer implements DisposableBean {
 		this.signing.dispose();
 	}
 
-	private static String sign(SigningKey key, JWTClaimsSet claims) {
-		JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.kid()).type(TYPE).build();
-		SignedJWT jwt = new SignedJWT(header, claims);
+	private String sign(SigningKey key, JWTClaimsSet claims) {
 		try {
-			jwt.sign(new RSASSASigner(key.jwk()));
+			Prepared signing = prepared(key);
+			SignedJWT jwt = new SignedJWT(signing.header(), claims);
+			jwt.sign(signing.signer());
+			return jwt.serialize();
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException("Signing with key " + key.kid() + " failed", ex);
 		}
-		return jwt.serialize();
+	}
+
+	/**
+	 * The signer (its RSA private key converted from the JWK once) and the header of
+	 * {@code key}, reused while the same key signs. The header is kept in its parsed form, which
+	 * carries its own base64url encoding, so it is not serialised again for every token.
+	 */
+	private Prepared prepared(SigningKey key) throws JOSEException {
+		Prepared current = this.prepared;
+		if (current == null || current.key() != key) {
+			JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.kid()).type(TYPE).build();
+			try {
+				current = new Prepared(key, new RSASSASigner(key.jwk()), JWSHeader.parse(header.toBase64URL()));
+			}
+			catch (java.text.ParseException ex) {
+				throw new JOSEException("The header of key " + key.kid() + " does not parse", ex);
+			}
+			this.prepared = current;
+		}
+		return current;
+	}
+
+	/** RSASSASigner is thread-safe: one for every signing thread. */
+	private record Prepared(SigningKey key, JWSSigner signer, JWSHeader header) {
+
 	}
 
 }

@@ -34,6 +34,9 @@ class RefreshLogoutRaceTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+	/** How the one rotation statement begins: consume, then touch, then insert the successor. */
+	private static final String ROTATION = "WITH consumed AS (UPDATE refresh_tokens SET consumed_at";
+
 	@Autowired
 	WebTestClient client;
 
@@ -61,8 +64,11 @@ class RefreshLogoutRaceTests {
 	}
 
 	/**
-	 * The logout holds the session row while the refresh has read the token as live: the
-	 * rotation waits on the row, sees the revocation once it commits, and rolls back.
+	 * The logout holds the session row while the refresh has found the token live: the rotation,
+	 * one statement, waits on the row, sees the revocation once it commits, and inserts no
+	 * successor. The statement alone is the transaction: the token it consumed stays consumed (a
+	 * transaction around it would have rolled that back), which changes nothing, since its
+	 * session is over.
 	 */
 	@Test
 	void refreshWhenLogoutCommitsBetweenTokenReadAndRotationThenInvalidRefreshAndNoSuccessor() throws Exception {
@@ -77,17 +83,48 @@ class RefreshLogoutRaceTests {
 			}
 			CompletableFuture<IssuedSession> refresh = this.sessions.refresh(tokens.refresh(), new ClientInfo(null, null))
 				.toFuture();
-			awaitLockWait();
+			assertThat(awaitLockWait()).as("the statement waiting on the session row").startsWith(ROTATION);
 			logout.commit();
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> refresh.get(10, TimeUnit.SECONDS))
 				.havingCause()
 				.isInstanceOfSatisfying(AuthException.class, (ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.INVALID_REFRESH));
 		}
-		assertThat(this.db.sql("SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = :id")
-			.bind("id", sessionId)
-			.map((row) -> row.get("n", Long.class))
-			.one()
-			.block(TIMEOUT)).as("the successor was rolled back").isEqualTo(1);
+		assertThat(tokensOf(sessionId)).as("no successor was inserted").isEqualTo(1);
+		assertThat(consumedTokensOf(sessionId)).as("the consume committed on its own, in the one statement").isEqualTo(1);
+		this.auth.refresh(tokens.refresh()).expectStatus().isUnauthorized()
+			.expectBody().jsonPath("$.code").isEqualTo("invalid_refresh");
+	}
+
+	/**
+	 * A rotation is one statement, not a transaction of several: while another transaction holds
+	 * the session row, the refresh waits inside the statement that consumes the token, touches
+	 * the session and inserts the successor, with nothing of it visible; once the row is free it
+	 * completes by itself.
+	 */
+	@Test
+	void refreshWhenSessionRowHeldThenWaitsInTheOneRotationStatementAndRotatesOnceFree() throws Exception {
+		Tokens tokens = this.auth.newSession();
+		UUID sessionId = currentSessionId(tokens);
+		IssuedSession issued;
+		try (Connection holder = TestDatabase.get().connect()) {
+			holder.setAutoCommit(false);
+			try (PreparedStatement lock = holder.prepareStatement("SELECT id FROM sessions WHERE id = ? FOR UPDATE")) {
+				lock.setObject(1, sessionId);
+				lock.executeQuery().close();
+			}
+			CompletableFuture<IssuedSession> refresh = this.sessions.refresh(tokens.refresh(), new ClientInfo(null, null))
+				.toFuture();
+			assertThat(awaitLockWait()).as("the statement waiting on the session row").startsWith(ROTATION);
+			assertThat(consumedTokensOf(sessionId)).as("nothing of the rotation is visible yet").isZero();
+			assertThat(tokensOf(sessionId)).isEqualTo(1);
+			holder.rollback();
+			issued = refresh.get(10, TimeUnit.SECONDS);
+		}
+		assertThat(issued.sessionId()).isEqualTo(sessionId);
+		assertThat(issued.refreshToken()).isNotEqualTo(tokens.refresh());
+		assertThat(tokensOf(sessionId)).as("the token and its successor").isEqualTo(2);
+		assertThat(consumedTokensOf(sessionId)).isEqualTo(1);
+		this.auth.refresh(issued.refreshToken()).expectStatus().isOk();
 	}
 
 	/** Many sessions, each logged out and refreshed at once: whoever wins, each ends and is recorded. */
@@ -117,13 +154,29 @@ class RefreshLogoutRaceTests {
 			.block(TIMEOUT)).as("session events").isEqualTo(all.size());
 	}
 
-	private void awaitLockWait() {
-		Flux.interval(Duration.ZERO, Duration.ofMillis(20))
+	/** The statement of the first backend found waiting for a lock in this database. */
+	private String awaitLockWait() {
+		return Flux.interval(Duration.ZERO, Duration.ofMillis(20))
 			.onBackpressureDrop()
-			.concatMap((tick) -> this.db.sql("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() "
-					+ "AND wait_event_type = 'Lock'").map((row) -> row.get("n", Long.class)).one())
-			.filter((waiting) -> waiting > 0)
+			.concatMap((tick) -> this.db.sql("SELECT query FROM pg_stat_activity WHERE datname = current_database() "
+					+ "AND wait_event_type = 'Lock'").map((row) -> row.get("query", String.class)).all().take(1))
 			.next()
+			.block(TIMEOUT);
+	}
+
+	private long tokensOf(UUID sessionId) {
+		return this.db.sql("SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = :id")
+			.bind("id", sessionId)
+			.map((row) -> row.get("n", Long.class))
+			.one()
+			.block(TIMEOUT);
+	}
+
+	private long consumedTokensOf(UUID sessionId) {
+		return this.db.sql("SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = :id AND consumed_at IS NOT NULL")
+			.bind("id", sessionId)
+			.map((row) -> row.get("n", Long.class))
+			.one()
 			.block(TIMEOUT);
 	}
 

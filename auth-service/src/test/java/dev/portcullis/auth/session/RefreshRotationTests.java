@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -46,6 +47,9 @@ class RefreshRotationTests {
 
 	@Autowired
 	ConnectionFactory connectionFactory;
+
+	@Autowired
+	MeterRegistry registry;
 
 	@BeforeEach
 	void setUp() {
@@ -79,6 +83,31 @@ class RefreshRotationTests {
 		this.auth.get("/auth/sessions", third).exchange().expectStatus().isOk().expectBody()
 			.jsonPath("$[0].expiresAt").value((String expiresAt) -> assertThat(java.time.Instant.parse(expiresAt))
 				.isBefore(this.clock.instant().plus(Duration.ofDays(29).plusHours(1))));
+	}
+
+	/** Two refreshes of one token at once: one rotation, and the other gets its successor. */
+	@Test
+	void refreshWhenTwoConcurrentWithOneTokenThenOneRotatedAndOneGraceSuccessor() {
+		Tokens tokens = this.auth.newSession();
+		double rotated = refreshes("rotated");
+		double grace = refreshes("grace_successor");
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			List<String> successors = Flux.range(0, 2)
+				.parallel(2)
+				.runOn(Schedulers.fromExecutorService(threads))
+				.map((i) -> this.auth.refreshed(tokens).refresh())
+				.sequential()
+				.collectList()
+				.block(Duration.ofSeconds(60));
+			assertThat(successors).hasSize(2).doesNotContain(tokens.refresh());
+			assertThat(successors.get(0)).isEqualTo(successors.get(1));
+		}
+		finally {
+			threads.shutdown();
+		}
+		assertThat(refreshes("rotated")).isEqualTo(rotated + 1);
+		assertThat(refreshes("grace_successor")).isEqualTo(grace + 1);
 	}
 
 	@Test
@@ -133,6 +162,12 @@ class RefreshRotationTests {
 			.expectBody().jsonPath("$.code").isEqualTo("invalid_refresh");
 		this.auth.get("/auth/me", second).exchange().expectStatus().isUnauthorized();
 		assertThat(auditEvents("refresh_token_reused")).isGreaterThanOrEqualTo(1);
+		assertThat(this.db.sql("SELECT COUNT(*) AS n FROM revocation_events e WHERE e.kind = 'session' AND e.subject IN ("
+				+ "SELECT CAST(s.id AS VARCHAR(64)) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = :email)")
+			.bind("email", first.email())
+			.map((row) -> row.get("n", Long.class))
+			.one()
+			.block(Duration.ofSeconds(10))).as("the session's revocation event").isEqualTo(1);
 	}
 
 	@Test
@@ -195,6 +230,10 @@ class RefreshRotationTests {
 			String text = new String(value, StandardCharsets.ISO_8859_1);
 			assertThat(text).doesNotContain(tokens.refresh()).doesNotContain(rotated.refresh());
 		}
+	}
+
+	double refreshes(String outcome) {
+		return this.registry.get("portcullis.auth.refreshes").tag("outcome", outcome).counter().count();
 	}
 
 	long auditEvents(String type) {
