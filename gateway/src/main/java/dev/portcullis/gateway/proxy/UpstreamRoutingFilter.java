@@ -2,10 +2,8 @@ package dev.portcullis.gateway.proxy;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Flux;
@@ -135,24 +133,8 @@ class UpstreamRoutingFilter extends NettyRoutingFilter {
 		}
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(HttpStatusCode.valueOf(upstream.status().code()));
-		List<String> connectionOptions = HopByHop.connectionOptions(received.getAll(HttpHeaderNames.CONNECTION));
-		HttpHeaders headers = response.getHeaders();
-		Set<String> added = new LinkedHashSet<>();
-		boolean contentLength = false;
-		for (Map.Entry<String, String> header : received) {
-			String name = header.getKey();
-			if (!HopByHop.isHopByHop(name, connectionOptions)) {
-				headers.add(name, header.getValue());
-				added.add(name);
-				contentLength |= HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name);
-			}
-		}
-		if (contentLength) {
-			// never both; the upstream's Transfer-Encoding is hop-by-hop and was not copied
-			headers.remove(HttpHeaders.TRANSFER_ENCODING);
-		}
-		// what a retry removes before it sends the request again
-		attributes.put(CLIENT_RESPONSE_HEADER_NAMES, added);
+		// the names added are what a retry removes before it sends the request again
+		attributes.put(CLIENT_RESPONSE_HEADER_NAMES, UpstreamResponseHeaders.copy(received, response.getHeaders()));
 		return upstream;
 	}
 
