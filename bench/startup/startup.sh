@@ -26,7 +26,8 @@
 # revocation feed stub (start.sh feed, 9308) if it is not running. Ports: gateway 9360/9361,
 # auth service 9362/9363, all on 127.0.0.1. Environment: BENCH_RUN_DIR (default
 # /tmp/portcullis-bench), GATEWAY_JAR, AUTH_JAR, PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres).
-# Output: per launch a line, then a markdown table of medians; raw figures in
+# Output: per launch a line (also the JVM's CPU time until the first 200: steadier than the wall
+# time on shared cores), then a markdown table of medians; raw figures in
 # $RUN/startup-<time>.tsv; caches and extracted jars under $RUN/startup-cache/.
 # Every wait is bounded (120 s), every process is stopped by its PID.
 set -euo pipefail
@@ -126,6 +127,10 @@ wait_feed() { # gateway readiness: revocation feed connected
   done
 }
 
+# CPU time (user + system) the launched JVM has used so far, ms: steadier than wall time when
+# other processes share the cores
+cpu_ms() { echo $(( $(echo "$PID" | ticks_of) * 1000 / HZ )); }
+
 # the jar each app runs in a variant's mode: the fat jar or its extracted layout (one per jar)
 app_jar() { # app mode -> path
   local jar; jar="$([ "$1" = gateway ] && echo "$GW_JAR" || echo "$AUTH_JAR")"
@@ -204,43 +209,44 @@ for v in "${variants[@]}"; do
 done
 
 TSV="$RUN/startup-$(date +%Y%m%d-%H%M%S).tsv"
-printf 'round\tapp\tvariant\tfirst_200_ms\tready_ms\trss_kb\n' >"$TSV"
+printf 'round\tapp\tvariant\tfirst_200_ms\tready_ms\trss_kb\tcpu_ms\n' >"$TSV"
 for r in $(seq 1 "$ROUNDS"); do
   for v in "${variants[@]}"; do
     IFS='|' read -r name java _ _ <<<"$v"
     for app in "${apps[@]}"; do
-      ready="-"
+      ready="-" cpu="-"
       case "$app" in
         gateway)
           t0=$(ms_now)
           launch gateway "$java" "${OPTS[gateway/$name]}" "${JAR[gateway/$name]}" "${GW_ARGS[@]}"
           if wait_200 http://127.0.0.1:9360/api/ -H "$COOKIE"; then
-            first=$(( $(ms_now) - t0 ))
+            first=$(( $(ms_now) - t0 )); cpu=$(cpu_ms)
             wait_feed && ready=$(( $(ms_now) - t0 ))
           else first="failed"; fi ;;
         auth-h2|auth-pg)
           auth_args "${app#auth-}"
           t0=$(ms_now)
           launch auth "$java" "${OPTS[auth/$name]}" "${JAR[auth/$name]}" "${AUTH_ARGS[@]}"
-          if wait_200 http://127.0.0.1:9362/.well-known/jwks.json; then first=$(( $(ms_now) - t0 )); else first="failed"; fi ;;
+          if wait_200 http://127.0.0.1:9362/.well-known/jwks.json; then first=$(( $(ms_now) - t0 )); cpu=$(cpu_ms); else first="failed"; fi ;;
       esac
       rss="$(rss_kb "$PID")"
       stop_pid
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$app" "$name" "$first" "$ready" "$rss" | tee -a "$TSV"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$app" "$name" "$first" "$ready" "$rss" "$cpu" | tee -a "$TSV"
     done
   done
 done
 [ "$AUTH" = 0 ] || dropdb --if-exists "$AUTH_DB" >/dev/null || true
 echo
-echo "| app | variant | launch -> first 200, ms (median of $ROUNDS) | -> feed connected, ms | RSS after start, MiB |"
-echo "|---|---|---:|---:|---:|"
+echo "| app | variant | launch -> first 200, ms (median of $ROUNDS) | -> feed connected, ms | CPU until first 200, ms | RSS after start, MiB |"
+echo "|---|---|---:|---:|---:|---:|"
 for app in "${apps[@]}"; do
   for v in "${variants[@]}"; do
     IFS='|' read -r name _ _ _ <<<"$v"
     f="$(awk -F'\t' -v a="$app" -v n="$name" '$2 == a && $3 == n && $4 ~ /^[0-9]+$/ { print $4 }' "$TSV" | median)"
     rd="$(awk -F'\t' -v a="$app" -v n="$name" '$2 == a && $3 == n && $5 ~ /^[0-9]+$/ { print $5 }' "$TSV" | median)"
     rss="$(awk -F'\t' -v a="$app" -v n="$name" '$2 == a && $3 == n { print $6 }' "$TSV" | median)"
-    echo "| $app | $name | $f | $rd | $(awk -v k="$rss" 'BEGIN { if (k == "-") print "-"; else printf "%.0f", k / 1024 }') |"
+    cpu="$(awk -F'\t' -v a="$app" -v n="$name" '$2 == a && $3 == n && $7 ~ /^[0-9]+$/ { print $7 }' "$TSV" | median)"
+    echo "| $app | $name | $f | $rd | $cpu | $(awk -v k="$rss" 'BEGIN { if (k == "-") print "-"; else printf "%.0f", k / 1024 }') |"
   done
 done
 echo "raw: $TSV"
