@@ -31,12 +31,12 @@ COPY --from=build /app.jar /tmp/app.jar
 # database in a temporary directory: only the classes it loads matter.
 RUN set -e; \
     case "${MODULE}" in \
-      gateway) opts="-XX:+UseParallelGC -Xss512k -Xms128m -Xmx128m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m" ;; \
+      gateway) opts="-XX:+UseParallelGC -Xss512k -Xms96m -Xmx96m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m" ;; \
       auth-service) opts="-XX:+UseParallelGC -Xss512k -Xms@HEAP@m -Xmx@HEAP@m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=160m" ;; \
       *) opts="-XX:+UseParallelGC -Xss512k -Xms64m -Xmx64m -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m" ;; \
     esac; \
     java -Djarmode=tools -jar /tmp/app.jar extract --destination /app; \
-    echo "$opts --enable-native-access=ALL-UNNAMED" > /app/jvm.options; \
+    echo "$opts -XX:+UseCompactObjectHeaders --enable-native-access=ALL-UNNAMED" > /app/jvm.options; \
     rm /tmp/app.jar; \
     train=$(mktemp -d); \
     PORTCULLIS_FEED_SECRET=training-only-feed-secret-0123456789abcdef \
