@@ -26,13 +26,13 @@ COPY --from=build /app.jar /tmp/app.jar
 # Default JVM options per app (ParallelGC, fixed heaps: the gateway stays under 256 MiB resident
 # under load, the auth service under 384 MiB on 2 cores); JAVA_OPTS replaces them at run time.
 # The auth service's heap (@HEAP@) grows with the cores, as its Argon2id pool does (one thread
-# per core, 19 MiB each): 128 MiB + 20 MiB per core, at least 192 MiB. The training
+# per core, 19 MiB each): 104 MiB + 20 MiB per core, at least 144 MiB. The training
 # run uses the same options, with throwaway secrets and, for the auth service, an embedded
 # database in a temporary directory: only the classes it loads matter.
 RUN set -e; \
     case "${MODULE}" in \
       gateway) opts="-XX:+UseParallelGC -Xss512k -Xms96m -Xmx96m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m" ;; \
-      auth-service) opts="-XX:+UseParallelGC -Xss512k -Xms@HEAP@m -Xmx@HEAP@m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=160m" ;; \
+      auth-service) opts="-XX:+UseParallelGC -Xss512k -Xms@HEAP@m -Xmx@HEAP@m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=160m -XX:MaxDirectMemorySize=64m" ;; \
       *) opts="-XX:+UseParallelGC -Xss512k -Xms64m -Xmx64m -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m" ;; \
     esac; \
     java -Djarmode=tools -jar /tmp/app.jar extract --destination /app; \
@@ -42,7 +42,7 @@ RUN set -e; \
     PORTCULLIS_FEED_SECRET=training-only-feed-secret-0123456789abcdef \
     PORTCULLIS_AUTH_MASTER_SECRET=training-only-master-secret-0123456789abcdef \
     PORTCULLIS_DATA_DIR="$train" \
-      java $(sed s/@HEAP@/192/g /app/jvm.options) -XX:AOTCacheOutput=/app/app.aot -Dspring.context.exit=onRefresh \
+      java $(sed s/@HEAP@/144/g /app/jvm.options) -XX:AOTCacheOutput=/app/app.aot -Dspring.context.exit=onRefresh \
         -jar /app/app.jar $([ "${MODULE}" = auth-service ] && echo --spring.profiles.active=embedded) \
       || echo "AOT cache training failed: the app starts without it"; \
     rm -rf "$train"; \
@@ -51,4 +51,4 @@ USER portcullis
 ENV JAVA_OPTS=""
 # JAVA_OPTS replaces /app/jvm.options; -XX:AOTCache falls back to a normal start (with a
 # warning) if the cache does not match, e.g. when JAVA_OPTS selects another collector.
-ENTRYPOINT ["sh", "-c", "h=$((128 + 20 * $(nproc))); [ $h -ge 192 ] || h=192; exec java ${JAVA_OPTS:-$(sed s/@HEAP@/$h/g /app/jvm.options)} $([ -s /app/app.aot ] && echo -XX:AOTCache=/app/app.aot) -jar /app/app.jar"]
+ENTRYPOINT ["sh", "-c", "h=$((104 + 20 * $(nproc))); [ $h -ge 144 ] || h=144; exec java ${JAVA_OPTS:-$(sed s/@HEAP@/$h/g /app/jvm.options)} $([ -s /app/app.aot ] && echo -XX:AOTCache=/app/app.aot) -jar /app/app.jar"]
