@@ -42,7 +42,7 @@ RUN set -e; \
     PORTCULLIS_FEED_SECRET=training-only-feed-secret-0123456789abcdef \
     PORTCULLIS_AUTH_MASTER_SECRET=training-only-master-secret-0123456789abcdef \
     PORTCULLIS_DATA_DIR="$train" \
-      java $(sed s/@HEAP@/144/g /app/jvm.options) -XX:AOTCacheOutput=/app/app.aot -Dspring.context.exit=onRefresh \
+      timeout 600 java $(sed s/@HEAP@/144/g /app/jvm.options) -XX:AOTCacheOutput=/app/app.aot -Dspring.context.exit=onRefresh \
         -jar /app/app.jar $([ "${MODULE}" = auth-service ] && echo --spring.profiles.active=embedded) \
       || echo "AOT cache training failed: the app starts without it"; \
     rm -rf "$train"; \
