@@ -8,7 +8,8 @@
 #   defaults: 5 rounds of 10 s after 60 s of warm-up per variant. Needs bench/proxy/start.sh
 #   backend (the upstream and the JWK Set) to be running; starts the empty revocation feed stub
 #   (start.sh feed) if it is not.
-# Variants file: one "name|java binary|JVM options" a line. Default: JDK 17 (java on the
+# Variants file: one "name|java binary|JVM options" a line ("java25": the first JDK 25 under
+#   /usr/lib/jvm; bench/startup/memory-variants.txt: the memory candidates). Default: JDK 17 (java on the
 #   PATH) and, when found under /usr/lib/jvm, JDK 25, each with default options and with
 #   ParallelGC and a fixed 256 MiB heap.
 # Output: per run req/s, p99 and the gateway's own CPU time per request (utime+stime of its
@@ -25,7 +26,7 @@ ROUNDS=5 DUR=10 WARM=60 VARIANTS_FILE=""
 while getopts "r:d:w:f:h" opt; do
   case "$opt" in
     r) ROUNDS="$OPTARG" ;; d) DUR="$OPTARG" ;; w) WARM="$OPTARG" ;; f) VARIANTS_FILE="$OPTARG" ;;
-    *) sed -n '2,16p' "$0"; exit 2 ;;
+    *) sed -n '2,17p' "$0"; exit 2 ;;
   esac
 done
 jar="${GATEWAY_JAR:-$(ls "$ROOT"/gateway/target/portcullis-gateway-*-exec.jar 2>/dev/null | head -n 1)}"
@@ -55,6 +56,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 for i in "${!variants[@]}"; do
   IFS='|' read -r name java opts <<<"${variants[$i]}"
+  if [ "$java" = java25 ]; then java="$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)"; fi
   port=$((9340 + 2 * i))
   port_busy="$(ss -Hltn "sport = :$port" 2>/dev/null || true)"
   [ -z "$port_busy" ] || { echo "port $port in use" >&2; exit 1; }
