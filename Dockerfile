@@ -49,6 +49,8 @@ RUN set -e; \
     chmod -R a+rX /app
 USER portcullis
 ENV JAVA_OPTS=""
+# two glibc malloc arenas instead of eight per core: ~15 MiB less resident per JVM
+ENV MALLOC_ARENA_MAX=2
 # JAVA_OPTS replaces /app/jvm.options; -XX:AOTCache falls back to a normal start (with a
 # warning) if the cache does not match, e.g. when JAVA_OPTS selects another collector.
 ENTRYPOINT ["sh", "-c", "h=$((104 + 20 * $(nproc))); [ $h -ge 144 ] || h=144; exec java ${JAVA_OPTS:-$(sed s/@HEAP@/$h/g /app/jvm.options)} $([ -s /app/app.aot ] && echo -XX:AOTCache=/app/app.aot) -jar /app/app.jar"]
