@@ -40,14 +40,11 @@ final class HopByHop {
 	 * allocation) when it has none, which is the common case.
 	 */
 	static List<String> connectionOptions(HttpHeaders headers) {
-		if (!headers.containsHeader(HttpHeaders.CONNECTION)) {
-			return List.of();
-		}
-		return headers.getConnection().stream().map((option) -> option.toLowerCase(Locale.ROOT)).toList();
+		return connectionOptions(headers.getOrEmpty(HttpHeaders.CONNECTION));
 	}
 
 	/**
-	 * The same for the values of a {@code Connection} header read from a Netty map: the
+	 * The same from the values of a {@code Connection} header (a Spring or a Netty map): the
 	 * comma-separated names, trimmed, empty ones left out, lower-cased.
 	 */
 	static List<String> connectionOptions(List<String> connectionValues) {
