@@ -160,8 +160,10 @@ class WebSocketLimitsIntegrationTests {
 		return TestTokens.accessToken(key).claim("sub", userId).claim("sid", sessionId).sign();
 	}
 
+	/** A browser's upgrade headers; without a cookie for a {@code null} token (public routes). */
 	private Map<String, String> headers(String token) {
-		return Map.of(HttpHeaders.ORIGIN, APP_ORIGIN, HttpHeaders.COOKIE, ACCESS + "=" + token);
+		return (token != null) ? Map.of(HttpHeaders.ORIGIN, APP_ORIGIN, HttpHeaders.COOKIE, ACCESS + "=" + token)
+				: Map.of(HttpHeaders.ORIGIN, APP_ORIGIN);
 	}
 
 	private URI socketUri(String path) {
