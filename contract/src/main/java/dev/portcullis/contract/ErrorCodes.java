@@ -34,6 +34,12 @@ public final class ErrorCodes {
 
 	public static final String GATEWAY_TIMEOUT = "gateway_timeout";
 
+	/** This user already holds as many open WebSockets as one user may: close one, or retry later. */
+	public static final String TOO_MANY_SOCKETS = "too_many_sockets";
+
+	/** The gateway holds as many open WebSockets as it allows in all: retry later. */
+	public static final String SOCKETS_EXHAUSTED = "sockets_exhausted";
+
 	private ErrorCodes() {
 	}
 

@@ -43,6 +43,7 @@ import org.springframework.validation.annotation.Validated;
  * @param csrf cross-site request forgery settings
  * @param revocation where and how the revocation feed is followed
  * @param metrics the gateway's own meters
+ * @param websocket limits on proxied WebSockets
  */
 @Validated
 @ConfigurationProperties("portcullis.gateway")
@@ -63,7 +64,8 @@ public record GatewayProperties(
 		@Valid @DefaultValue Cors cors,
 		@Valid @DefaultValue Csrf csrf,
 		@Valid @DefaultValue Revocation revocation,
-		@Valid @DefaultValue Metrics metrics) {
+		@Valid @DefaultValue Metrics metrics,
+		@Valid @DefaultValue WebSocket websocket) {
 
 	public GatewayProperties {
 		if (jwksUri == null) {
@@ -202,6 +204,26 @@ public record GatewayProperties(
 	 * token cache, JWKS, revocation feed); off, the request path does no meter work at all
 	 */
 	public record Metrics(@DefaultValue("true") boolean enabled) {
+	}
+
+	/**
+	 * @param maxPerUser most WebSockets one user (the token's {@code sub}) may hold open at once,
+	 * over all their sessions; the next upgrade is refused with 429 {@code too_many_sockets}
+	 * @param maxOpen most WebSockets open through the gateway at once, public routes included;
+	 * the next upgrade is refused with 503 {@code sockets_exhausted}. Also the size of the
+	 * connection pool that WebSocket upstream connections use, apart from HTTP's
+	 */
+	public record WebSocket(@DefaultValue("10") int maxPerUser, @DefaultValue("1000") int maxOpen) {
+
+		public WebSocket {
+			requirePositive(maxPerUser, "websocket.max-per-user");
+			requirePositive(maxOpen, "websocket.max-open");
+			if (maxPerUser > maxOpen) {
+				throw new IllegalArgumentException("portcullis.gateway.websocket.max-per-user (" + maxPerUser
+						+ ") must not exceed portcullis.gateway.websocket.max-open (" + maxOpen + ")");
+			}
+		}
+
 	}
 
 	private static void requireNotNegative(Duration value, String name) {

@@ -26,7 +26,11 @@ public enum Decision {
 	/** The token could not be checked: the signing keys were not available ({@code unavailable}). */
 	KEYS_UNAVAILABLE("keys_unavailable"),
 
-	INVALID_PATH(ErrorCodes.INVALID_PATH);
+	INVALID_PATH(ErrorCodes.INVALID_PATH),
+
+	TOO_MANY_SOCKETS(ErrorCodes.TOO_MANY_SOCKETS),
+
+	SOCKETS_EXHAUSTED(ErrorCodes.SOCKETS_EXHAUSTED);
 
 	private final String tag;
 
@@ -54,6 +58,8 @@ public enum Decision {
 			// the only refusal the gateway raises itself with this code: upstream failures are not decisions
 			case ErrorCodes.UNAVAILABLE -> KEYS_UNAVAILABLE;
 			case ErrorCodes.INVALID_PATH -> INVALID_PATH;
+			case ErrorCodes.TOO_MANY_SOCKETS -> TOO_MANY_SOCKETS;
+			case ErrorCodes.SOCKETS_EXHAUSTED -> SOCKETS_EXHAUSTED;
 			default -> null;
 		};
 	}

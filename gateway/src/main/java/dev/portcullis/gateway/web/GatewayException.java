@@ -1,5 +1,7 @@
 package dev.portcullis.gateway.web;
 
+import java.time.Duration;
+
 /**
  * A request the gateway refuses itself, named by its stable {@code code} (see
  * {@link dev.portcullis.contract.ErrorCodes}). It says nothing of HTTP:
@@ -11,9 +13,21 @@ public abstract class GatewayException extends RuntimeException {
 
 	private final String code;
 
+	private final Duration retryAfter;
+
 	protected GatewayException(String code, String detail) {
+		this(code, detail, null);
+	}
+
+	/**
+	 * @param code the stable code
+	 * @param detail what the client is told
+	 * @param retryAfter how long the client should wait before trying again, or {@code null}
+	 */
+	protected GatewayException(String code, String detail, Duration retryAfter) {
 		super(detail, null, false, false);
 		this.code = code;
+		this.retryAfter = retryAfter;
 	}
 
 	public String code() {
@@ -22,6 +36,11 @@ public abstract class GatewayException extends RuntimeException {
 
 	public String detail() {
 		return getMessage();
+	}
+
+	/** How long the client should wait before trying again; {@code null} when not said. */
+	public Duration retryAfter() {
+		return this.retryAfter;
 	}
 
 }

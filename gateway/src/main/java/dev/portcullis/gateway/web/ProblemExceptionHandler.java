@@ -29,7 +29,8 @@ import org.springframework.web.server.WebExceptionHandler;
  * {@code application/problem+json} with a stable {@code code}, and the status and headers of
  * each code. Rejections raised by the filters as {@link GatewayException}s (401 with an RFC 6750 section 3
  * {@code WWW-Authenticate} challenge for token failures, 403 for CSRF, 503 when the signing
- * keys are unavailable) and upstream failures raised by the proxy (connect errors 502,
+ * keys are unavailable, 429 and 503 with {@code Retry-After} for WebSockets past their
+ * caps) and upstream failures raised by the proxy (connect errors 502,
  * timeouts 504, an exhausted connection pool 503).
  *
  * <p>Runs ahead of Spring Boot's error handler, which would answer a refused upstream
@@ -64,6 +65,9 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 		if (problem.status() == HttpStatus.UNAUTHORIZED) {
 			headers.set(HttpHeaders.WWW_AUTHENTICATE,
 					"Bearer error=\"invalid_token\", error_description=\"" + problem.detail() + "\"");
+		}
+		if (ex instanceof GatewayException rejected && rejected.retryAfter() != null) {
+			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(rejected.retryAfter().toSeconds()));
 		}
 		DataBuffer body = response.bufferFactory().wrap(render(problem));
 		return response.writeWith(Mono.just(body));
@@ -104,7 +108,8 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 				HttpStatus.UNAUTHORIZED;
 			case ErrorCodes.CSRF_REJECTED -> HttpStatus.FORBIDDEN;
 			case ErrorCodes.INVALID_PATH -> HttpStatus.BAD_REQUEST;
-			case ErrorCodes.UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+			case ErrorCodes.UNAVAILABLE, ErrorCodes.SOCKETS_EXHAUSTED -> HttpStatus.SERVICE_UNAVAILABLE;
+			case ErrorCodes.TOO_MANY_SOCKETS -> HttpStatus.TOO_MANY_REQUESTS;
 			default -> null;
 		};
 	}

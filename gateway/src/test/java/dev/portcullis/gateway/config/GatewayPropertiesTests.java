@@ -80,6 +80,28 @@ class GatewayPropertiesTests {
 	}
 
 	@Test
+	void bindWhenNoWebSocketSettingsThenTenPerUserAndThousandInAll() {
+		GatewayProperties properties = bind(Map.of());
+		assertThat(properties.websocket().maxPerUser()).isEqualTo(10);
+		assertThat(properties.websocket().maxOpen()).isEqualTo(1000);
+	}
+
+	@Test
+	void bindWhenWebSocketCapNotPositiveThenRejected() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> bind(Map.of("portcullis.gateway.websocket.max-per-user", "0")))
+			.withStackTraceContaining("websocket.max-per-user must be positive");
+	}
+
+	@Test
+	void bindWhenPerUserCapAboveTotalThenRejectedWithBothNames() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> bind(Map.of("portcullis.gateway.websocket.max-per-user", "20",
+					"portcullis.gateway.websocket.max-open", "10")))
+			.withStackTraceContaining("max-per-user (20) must not exceed portcullis.gateway.websocket.max-open (10)");
+	}
+
+	@Test
 	void bindWhenNoFeedUriThenDerivedFromJwksUriOrigin() {
 		GatewayProperties properties = bind(Map.of("portcullis.gateway.jwks-uri",
 				"https://auth.internal:8443/prefix/.well-known/jwks.json"));

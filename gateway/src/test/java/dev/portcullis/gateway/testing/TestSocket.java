@@ -41,6 +41,11 @@ public final class TestSocket implements AutoCloseable {
 			.subscribe(null, (ex) -> this.failure = ex);
 	}
 
+	/** Starts opening a socket without waiting: for upgrades that may be refused or cut short. */
+	public static TestSocket start(URI uri, Map<String, String> headers) {
+		return new TestSocket(uri, headers);
+	}
+
 	/** Opens a socket and waits for the upstream's first message. */
 	public static TestSocket open(URI uri, Map<String, String> headers) {
 		TestSocket socket = new TestSocket(uri, headers);
@@ -61,6 +66,11 @@ public final class TestSocket implements AutoCloseable {
 
 	public List<String> texts() {
 		return this.received.stream().map(Received::text).toList();
+	}
+
+	/** Why the upgrade or the connection failed, or null. */
+	public Throwable failure() {
+		return this.failure;
 	}
 
 	/** How the socket was closed, or null while it is open. */

@@ -18,7 +18,9 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 /**
  * A real WebSocket upstream for the gateway at {@code /ws/echo}: on open it sends
  * {@code open <X-User-Id>}, then echoes every text message. It records the headers of every
- * upgrade it accepted and the close status each session's socket ended with.
+ * upgrade it accepted and the close status each session's socket ended with. At
+ * {@code /ws/closing} it sends the same first message, then closes the socket normally itself;
+ * {@code GET /http/ok} answers 200 {@code ok}, for plain requests beside the sockets.
  */
 public final class WebSocketUpstream implements AutoCloseable {
 
@@ -29,7 +31,14 @@ public final class WebSocketUpstream implements AutoCloseable {
 	private final Map<String, WebSocketCloseStatus> closes = new ConcurrentHashMap<>();
 
 	public WebSocketUpstream() {
-		this.server = HttpServer.create().host("127.0.0.1").port(0).route((routes) -> routes.ws("/ws/echo", this::echo))
+		this.server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes.ws("/ws/echo", this::echo)
+				.ws("/ws/closing",
+						(in, out) -> out.sendString(Mono.just("open " + in.headers().get("X-User-Id")))
+							.then(out.sendClose(1000, "bye")))
+				.get("/http/ok", (request, response) -> response.sendString(Mono.just("ok"))))
 			.bindNow();
 	}
 

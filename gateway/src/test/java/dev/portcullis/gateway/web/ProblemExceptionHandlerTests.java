@@ -1,6 +1,7 @@
 package dev.portcullis.gateway.web;
 
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 import dev.portcullis.gateway.metrics.DecisionMeter;
@@ -8,6 +9,7 @@ import dev.portcullis.gateway.testing.WebHandlerClients;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -64,6 +66,36 @@ class ProblemExceptionHandlerTests {
 			.expectBody()
 			.jsonPath("$.detail")
 			.isEqualTo("say \"no\"\n");
+	}
+
+	@Test
+	void handleWhenRefusalSaysRetryAfterThenRetryAfterHeaderInSeconds() {
+		failingWith(new GatewayException("too_many_sockets", "Too many open WebSockets for this user",
+				Duration.ofSeconds(5)) {
+		}).get()
+			.uri("/api/ws")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "5")
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("too_many_sockets");
+	}
+
+	@Test
+	void handleWhenRefusalSaysNoRetryAfterThenNoRetryAfterHeader() {
+		failingWith(new GatewayException("sockets_exhausted", "full") {
+		}).get()
+			.uri("/api/ws")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+			.expectHeader()
+			.doesNotExist(HttpHeaders.RETRY_AFTER);
 	}
 
 	@Test
