@@ -236,15 +236,17 @@ class KubernetesManifestsTests {
 	}
 
 	/**
-	 * Every port an app opens (its server port and management port, from its own configuration)
-	 * is declared, and reachable only from whom it is meant for: a deny-all policy covers every
-	 * pod, and the policies that open a port open it to exactly its sources. Management ports are
-	 * in no Service.
+	 * Every port an app opens (its server port and management port, numbers from its own
+	 * configuration and its pod's variables) is declared, and reachable only from whom it is
+	 * meant for: a deny-all policy covers every pod, and the policies that open a port open it to
+	 * exactly its sources. Management ports are in no Service.
 	 */
 	@Test
 	void portsWhenOpenedThenExposedOnPurposeOrClosedByPolicy() throws IOException {
-		Map<String, Map<Integer, Source>> expected = Map.of(GATEWAY, Map.of(8080, Source.ANYONE, 9080, Source.SCRAPER),
-				AUTH_SERVICE, Map.of(8081, Source.GATEWAYS, 9081, Source.SCRAPER), SAMPLE_UPSTREAM, Map.of(8082, Source.GATEWAYS));
+		Map<String, Map<String, Source>> expected = Map.of(
+				GATEWAY, Map.of("server.port", Source.ANYONE, "management.server.port", Source.SCRAPER),
+				AUTH_SERVICE, Map.of("server.port", Source.GATEWAYS, "management.server.port", Source.SCRAPER),
+				SAMPLE_UPSTREAM, Map.of("server.port", Source.GATEWAYS));
 		List<NetworkPolicy> policies = Manifests.ofKind(all, NetworkPolicy.class);
 		assertThat(policies).as("a default deny for every pod in the namespace").anySatisfy((policy) -> {
 			assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
@@ -256,9 +258,17 @@ class KubernetesManifestsTests {
 			String name = deployment.getMetadata().getName();
 			Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
 			Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-			Map<Integer, Source> ports = expected.get(name);
-			assertThat(ports).as(name + ": a Deployment this check knows").isNotNull();
-			assertThat(opened(deployment)).as(name + ": the ports the app opens").containsExactlyInAnyOrderElementsOf(ports.keySet());
+			assertThat(expected).as(name + ": a Deployment this check knows").containsKey(name);
+			AppConfig config = AppConfig.of(container.getName());
+			Map<String, String> environment = environment(deployment);
+			Map<Integer, Source> ports = new HashMap<>();
+			for (String setting : List.of("server.port", "management.server.port")) {
+				if (config.placeholder(setting).isPresent()) {
+					assertThat(expected.get(name)).as(name + " opens " + setting).containsKey(setting);
+					ports.put(config.port(setting, environment), expected.get(name).get(setting));
+				}
+			}
+			assertThat(ports).as(name + ": the ports the app opens").hasSameSizeAs(expected.get(name));
 			assertThat(container.getPorts().stream().map(ContainerPort::getContainerPort))
 				.as(name + ": every port it opens is declared").containsExactlyInAnyOrderElementsOf(ports.keySet());
 			for (Map.Entry<Integer, Source> port : ports.entrySet()) {
@@ -405,19 +415,6 @@ class KubernetesManifestsTests {
 			.orElseThrow()
 			.getValueFrom()
 			.getSecretKeyRef();
-	}
-
-	/** The ports an app opens, from its own configuration and its pod's variables. */
-	private static Set<Integer> opened(Deployment deployment) throws IOException {
-		String module = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
-		AppConfig config = AppConfig.of(module);
-		Map<String, String> environment = environment(deployment);
-		Set<Integer> ports = new HashSet<>();
-		ports.add(config.port("server.port", environment));
-		if (config.placeholder("management.server.port").isPresent()) {
-			ports.add(config.port("management.server.port", environment));
-		}
-		return ports;
 	}
 
 	private static String serviceUri(String name) {
