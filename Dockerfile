@@ -1,5 +1,8 @@
 # One image recipe for the three apps: docker build --build-arg MODULE=gateway -t portcullis-gateway .
 # MODULE is auth-service, gateway or sample-upstream.
+# The build context is what .dockerignore lets through: the sources and the Maven wrapper, never
+# data/ (the quickstart's master secret and sessions), target/ or an .env file.
+ARG MODULE
 FROM eclipse-temurin:17-jdk AS build
 ARG MODULE
 WORKDIR /src
@@ -12,13 +15,14 @@ COPY gateway gateway
 COPY sample-upstream sample-upstream
 COPY load-tests/pom.xml load-tests/pom.xml
 COPY e2e/pom.xml e2e/pom.xml
+COPY deploy/pom.xml deploy/pom.xml
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -q -B -DskipTests package -pl ${MODULE} -am \
  && cp ${MODULE}/target/*-exec.jar /app.jar
 
 # The Java 17 bytecode runs on the Java 25 runtime: faster (bench/README.md) and it has the AOT
 # cache (JEP 483/514/515). The app is extracted (Spring Boot's jarmode tools) and started once
 # with -Dspring.context.exit=onRefresh to record /app/app.aot; the container starts from it.
-FROM eclipse-temurin:25-jre
+FROM eclipse-temurin:25-jre AS runtime
 ARG MODULE
 RUN useradd --system --uid 10001 portcullis
 WORKDIR /app
@@ -47,10 +51,35 @@ RUN set -e; \
       || echo "AOT cache training failed: the app starts without it"; \
     rm -rf "$train"; \
     chmod -R a+rX /app
-USER portcullis
+# numeric, so that Kubernetes' runAsNonRoot can check it (deploy/kubernetes runs as 10001 too)
+USER 10001
 ENV JAVA_OPTS=""
 # two glibc malloc arenas instead of eight per core: ~15 MiB less resident per JVM
 ENV MALLOC_ARENA_MAX=2
 # JAVA_OPTS replaces /app/jvm.options; -XX:AOTCache falls back to a normal start (with a
 # warning) if the cache does not match, e.g. when JAVA_OPTS selects another collector.
-ENTRYPOINT ["sh", "-c", "h=$((104 + 20 * $(nproc))); [ $h -ge 144 ] || h=144; exec java ${JAVA_OPTS:-$(sed s/@HEAP@/$h/g /app/jvm.options)} $([ -s /app/app.aot ] && echo -XX:AOTCache=/app/app.aot) -jar /app/app.jar"]
+# The cores the heap is sized for are the JVM's: nproc, or fewer under a CPU limit (the cgroup's
+# quota, rounded up, as the JVM counts it), so a pod limited to 2 CPUs on a 64-core node gets the
+# 144 MiB heap its memory limit was sized for.
+ENTRYPOINT ["sh", "-c", "c=$(nproc); q=max; [ -r /sys/fs/cgroup/cpu.max ] && read q p < /sys/fs/cgroup/cpu.max; [ \"$q\" != max ] && [ $(((q + p - 1) / p)) -lt $c ] && c=$(((q + p - 1) / p)); h=$((104 + 20 * c)); [ $h -ge 144 ] || h=144; exec java ${JAVA_OPTS:-$(sed s/@HEAP@/$h/g /app/jvm.options)} $([ -s /app/app.aot ] && echo -XX:AOTCache=/app/app.aot) -jar /app/app.jar"]
+
+# One final stage per app: the port it serves (EXPOSE) and a health check on its management port.
+# The management ports (gateway 9080, auth service 9081) are left out of EXPOSE on purpose: they
+# must never be published (`docker run -P` publishes every EXPOSEd port). The checks ask the
+# management port on loopback, where it listens by default.
+FROM runtime AS app-gateway
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORTCULLIS_MANAGEMENT_PORT:-9080} && printf 'GET /actuator/health/readiness HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '^HTTP/1.[01] 200' <&3"]
+
+FROM runtime AS app-auth-service
+EXPOSE 8081
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORTCULLIS_AUTH_MANAGEMENT_PORT:-9081} && printf 'GET /actuator/health/readiness HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '^HTTP/1.[01] 200' <&3"]
+
+FROM runtime AS app-sample-upstream
+EXPOSE 8082
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORTCULLIS_UPSTREAM_PORT:-8082}"]
+
+FROM app-${MODULE}
