@@ -41,9 +41,9 @@ class TokenCacheFloodTests {
 		command.addAll(List.of("-cp", System.getProperty("java.class.path"), TokenCacheFlood.class.getName(),
 				Integer.toString(TOKENS)));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-		if (!process.waitFor(120, TimeUnit.SECONDS)) {
+		if (!process.waitFor(180, TimeUnit.SECONDS)) {
 			process.destroyForcibly();
-			fail("The flood did not finish within 120 s: " + Files.readString(output));
+			fail("The flood did not finish within 180 s: " + Files.readString(output));
 		}
 		String printed = Files.readString(output);
 		System.out.println(printed);
