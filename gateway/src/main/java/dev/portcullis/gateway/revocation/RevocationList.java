@@ -1,6 +1,7 @@
 package dev.portcullis.gateway.revocation;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ public final class RevocationList {
 
 	private static final Log logger = LogFactory.getLog(RevocationList.class);
 
-	/** The former default bound, for callers that do not choose one. */
+	/** The shipped bound ({@code portcullis.gateway.revocation.max-entries}), for callers that do not choose one. */
 	public static final int DEFAULT_MAX_ENTRIES = 20_000;
 
 	private final Map<String, Revoked> sessions = new ConcurrentHashMap<>();
@@ -205,7 +206,7 @@ public final class RevocationList {
 		this.dropped++;
 		if (this.dropped == 1 || this.dropped % this.maxEntries == 0) {
 			logger.warn("Revocation list full (" + this.maxEntries + " session and user entries): dropped " + this.dropped
-					+ " so far; tokens issued before " + java.time.Instant.ofEpochMilli(this.refusedIssuedBeforeMillis)
+					+ " so far; tokens issued before " + Instant.ofEpochMilli(this.refusedIssuedBeforeMillis)
 					+ " are refused until their holders refresh. Raise portcullis.gateway.revocation.max-entries"
 					+ " if this is ordinary traffic");
 		}

@@ -1,5 +1,7 @@
 package dev.portcullis.gateway.security;
 
+import java.util.Locale;
+
 import dev.portcullis.gateway.config.GatewayProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -69,7 +71,7 @@ final class TokenCacheBudget {
 	}
 
 	private static String mib(long bytes) {
-		return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+		return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.portcullis.gateway.revocation.RevocationList;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.BindException;
@@ -36,7 +37,7 @@ class GatewayPropertiesTests {
 		assertThat(properties.jwks().refreshInterval()).isEqualTo(Duration.ofMinutes(5));
 		assertThat(properties.cacheSize()).isNull();
 		assertThat(properties.tokenCache().maxWeight()).isNull();
-		assertThat(properties.revocation().maxEntries()).isEqualTo(20_000);
+		assertThat(properties.revocation().maxEntries()).isEqualTo(RevocationList.DEFAULT_MAX_ENTRIES);
 	}
 
 	@Test

@@ -209,7 +209,7 @@ class RevocationListTests {
 	}
 
 	@Test
-	void applyWhenDefaultMaxEntriesHeldThenAboutFourMegabytes() {
+	void applyWhenDefaultMaxEntriesHeldThenUnderFiveMegabytes() {
 		RevocationList full = new RevocationList(Duration.ofMillis(GRACE));
 		long before = usedHeapAfterGc();
 		for (int i = 0; i < RevocationList.DEFAULT_MAX_ENTRIES; i++) {
