@@ -245,6 +245,9 @@ class GatewayMetricsIntegrationTests {
 		assertThat(this.registry.get("portcullis.gateway.token.verification").timer().count())
 			.isEqualTo(verifications + 1);
 		assertThat(this.registry.get("cache.size").tags("cache", "access-tokens").gauge().value()).isPositive();
+		double maxWeight = gauge("portcullis.gateway.token.cache.max.weight");
+		assertThat(maxWeight).isEqualTo(Runtime.getRuntime().maxMemory() / 8);
+		assertThat(gauge("portcullis.gateway.token.cache.weight")).isPositive().isLessThanOrEqualTo(maxWeight);
 	}
 
 	@Test
@@ -270,7 +273,9 @@ class GatewayMetricsIntegrationTests {
 				"portcullis_gateway_revocation_feed_silence_seconds ", "portcullis_gateway_revocation_feed_lag_seconds ",
 				"portcullis_gateway_revocations_held ", "cache_gets_total{cache=\"access-tokens\",result=\"hit\"} ",
 				"cache_gets_total{cache=\"access-tokens\",result=\"miss\"} ", "cache_size{cache=\"access-tokens\"} ",
-				"cache_evictions_total{cache=\"access-tokens\"} ");
+				"cache_evictions_total{cache=\"access-tokens\"} ", "portcullis_gateway_token_cache_weight_bytes ",
+				"portcullis_gateway_token_cache_max_weight_bytes ", "portcullis_gateway_revocations_dropped_total 0.0",
+				"portcullis_gateway_revocations_refused_issued_before_seconds 0.0");
 		// tags from small fixed sets only: nothing a client sent
 		assertThat(text).doesNotContain(TestTokens.USER_ID, TestTokens.SESSION_ID, "/api/items");
 	}

@@ -129,7 +129,7 @@ public class AccessTokenBenchmark {
 		SigningKeySource esKeys = SigningKeySource.of(SigningKeys.parse(jwks, Set.of(JWSAlgorithm.ES256)));
 		// a one-entry cache cycling through TOKENS tokens: every operation verifies from scratch
 		this.rsVerifier = new AccessTokenVerifier(rsKeys, settings(JWSAlgorithm.RS256, 1), Clock.systemUTC());
-		this.rsCachingVerifier = new AccessTokenVerifier(rsKeys, settings(JWSAlgorithm.RS256, 100_000), Clock.systemUTC());
+		this.rsCachingVerifier = new AccessTokenVerifier(rsKeys, settings(JWSAlgorithm.RS256, 128L << 20), Clock.systemUTC());
 		this.esVerifier = new AccessTokenVerifier(esKeys, settings(JWSAlgorithm.ES256, 1), Clock.systemUTC());
 		this.esDefaultProvider = new ECDSAVerifier(ec.toECPublicKey());
 		this.esBouncyCastle = new ECDSAVerifier(ec.toECPublicKey());
@@ -138,17 +138,17 @@ public class AccessTokenBenchmark {
 		// the same, with what the shipped gateway does per request when its meters are on:
 		// cache statistics, and one decision counted into a Prometheus registry
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-		this.rsMeteredVerifier = new AccessTokenVerifier(rsKeys, settings(JWSAlgorithm.RS256, 100_000), Clock.systemUTC(),
+		this.rsMeteredVerifier = new AccessTokenVerifier(rsKeys, settings(JWSAlgorithm.RS256, 128L << 20), Clock.systemUTC(),
 				Timer.builder("portcullis.gateway.token.verification").register(registry));
 		this.route = Route.async().id("api").uri(URI.create("http://127.0.0.1:8082")).predicate((exchange) -> true).build();
 		this.decisions = DecisionMeter.on(registry, List.of("api"));
 		this.rsMeteredVerifier.verify(this.cachedToken).block();
 	}
 
-	private static AccessTokenVerifier.Settings settings(JWSAlgorithm algorithm, long cacheSize) {
+	private static AccessTokenVerifier.Settings settings(JWSAlgorithm algorithm, long cacheMaxWeight) {
 		// the tokens are minted for an hour so that no run outlives them: allow that lifetime
 		return new AccessTokenVerifier.Settings("portcullis", "portcullis", Set.of(algorithm), Duration.ofSeconds(30),
-				Duration.ofHours(2), 4096, cacheSize);
+				Duration.ofHours(2), 4096, cacheMaxWeight);
 	}
 
 	private static String sign(JWSSigner signer, JWSAlgorithm algorithm, String kid, Instant exp) throws Exception {

@@ -16,6 +16,7 @@ import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -34,7 +35,9 @@ import org.springframework.validation.annotation.Validated;
  * {@code portcullis.auth.access-token-ttl}, so a token minted with a leaked key cannot outlive
  * the key's removal by more than this
  * @param maxTokenSize longest access cookie value, in characters, worth parsing
- * @param cacheSize most verified tokens kept in memory
+ * @param cacheSize deprecated, replaced by {@code token-cache.max-weight}: most verified tokens
+ * kept, converted to bytes at a measured weight per token; {@code null} when not set
+ * @param tokenCache the verified-token cache's memory bound
  * @param identityHeaders client-sent headers removed in addition to {@code X-User-*} and
  * {@code X-Session-Id}
  * @param publicPaths path patterns that need no access token, on top of routes with
@@ -58,7 +61,8 @@ public record GatewayProperties(
 		@NotNull @DefaultValue("30s") Duration clockSkew,
 		@NotNull @DefaultValue("15m") Duration maxTokenLifetime,
 		@DefaultValue("" + AccessTokenFormat.MAX_TOKEN_LENGTH) int maxTokenSize,
-		@DefaultValue("100000") long cacheSize,
+		Long cacheSize,
+		@Valid @DefaultValue TokenCache tokenCache,
 		@DefaultValue List<String> identityHeaders,
 		@DefaultValue List<String> publicPaths,
 		@Valid @DefaultValue Cors cors,
@@ -78,7 +82,13 @@ public record GatewayProperties(
 					+ " auth service's portcullis.auth.access-token-ttl (default 15m)");
 		}
 		requirePositive(maxTokenSize, "max-token-size");
-		requirePositive(cacheSize, "cache-size");
+		if (cacheSize != null) {
+			requirePositive(cacheSize, "cache-size");
+			if (tokenCache.maxWeight() != null) {
+				throw new IllegalArgumentException("portcullis.gateway.cache-size is replaced by"
+						+ " portcullis.gateway.token-cache.max-weight: remove cache-size and keep token-cache.max-weight");
+			}
+		}
 		for (String algorithm : algorithms) {
 			if (algorithm.equalsIgnoreCase("none") || algorithm.startsWith("HS")) {
 				throw new IllegalArgumentException("portcullis.gateway.algorithms must list asymmetric JWS algorithms"
@@ -105,6 +115,22 @@ public record GatewayProperties(
 			requirePositive(refreshInterval.toMillis(), "jwks.refresh-interval");
 			requireNotNegative(minRefetchInterval, "jwks.min-refetch-interval");
 			requirePositive(timeout.toMillis(), "jwks.timeout");
+		}
+
+	}
+
+	/**
+	 * @param maxWeight most memory the verified-token cache may hold, in bytes of retained heap
+	 * (e.g. {@code 8MB}); {@code null} for the default, a fraction of the JVM's max heap.
+	 * Checked against the max heap at start-up
+	 */
+	public record TokenCache(DataSize maxWeight) {
+
+		public TokenCache {
+			if (maxWeight != null && maxWeight.toBytes() <= 0) {
+				throw new IllegalArgumentException("portcullis.gateway.token-cache.max-weight must be positive"
+						+ " (e.g. 8MB), or left unset for a share of the heap");
+			}
 		}
 
 	}
@@ -158,10 +184,13 @@ public record GatewayProperties(
 	 * after the auth service is back its revocations are enforced
 	 * @param staleAfter silence after which the feed is reconnected and reported stale; three
 	 * of the auth service's heartbeat intervals
+	 * @param maxEntries most session and user revocations held at once; past it the oldest is
+	 * dropped and every token issued before it is refused instead (see the README)
 	 */
 	public record Revocation(URI feedUri, @NotNull @DefaultValue("100ms") Duration reconnectDelay,
 			@NotNull @DefaultValue("500ms") Duration maxReconnectDelay,
-			@NotNull @DefaultValue("15s") Duration staleAfter) {
+			@NotNull @DefaultValue("15s") Duration staleAfter,
+			@DefaultValue("20000") int maxEntries) {
 
 		public Revocation {
 			if (feedUri != null && !isHttp(feedUri)) {
@@ -174,6 +203,7 @@ public record GatewayProperties(
 						"portcullis.gateway.revocation.max-reconnect-delay must not be shorter than reconnect-delay");
 			}
 			requirePositive(staleAfter.toMillis(), "revocation.stale-after");
+			requirePositive(maxEntries, "revocation.max-entries");
 		}
 
 		private static boolean isHttp(URI uri) {
@@ -189,7 +219,8 @@ public record GatewayProperties(
 			try {
 				URI derived = new URI(jwksUri.getScheme(), null, jwksUri.getHost(), jwksUri.getPort(), RevocationFeed.PATH,
 						null, null);
-				return new Revocation(derived, this.reconnectDelay, this.maxReconnectDelay, this.staleAfter);
+				return new Revocation(derived, this.reconnectDelay, this.maxReconnectDelay, this.staleAfter,
+						this.maxEntries);
 			}
 			catch (URISyntaxException | IllegalArgumentException ex) {
 				throw new IllegalArgumentException("Cannot derive the revocation feed from portcullis.gateway.jwks-uri "

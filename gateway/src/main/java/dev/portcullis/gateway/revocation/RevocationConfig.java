@@ -20,7 +20,7 @@ class RevocationConfig {
 	@Bean
 	RevocationList revocationList(GatewayProperties properties) {
 		// a token lives up to clock-skew past its exp, so its revocation must too
-		return new RevocationList(properties.clockSkew());
+		return new RevocationList(properties.clockSkew(), properties.revocation().maxEntries());
 	}
 
 	@Bean

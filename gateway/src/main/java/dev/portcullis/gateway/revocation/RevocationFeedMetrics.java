@@ -1,5 +1,6 @@
 package dev.portcullis.gateway.revocation;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -18,6 +19,10 @@ class RevocationFeedMetrics implements MeterBinder {
 	static final String LAG = "portcullis.gateway.revocation.feed.lag";
 
 	static final String HELD = "portcullis.gateway.revocations.held";
+
+	static final String DROPPED = "portcullis.gateway.revocations.dropped";
+
+	static final String REFUSED_BEFORE = "portcullis.gateway.revocations.refused.issued.before";
 
 	private final RevocationFeedClient feed;
 
@@ -43,6 +48,13 @@ class RevocationFeedMetrics implements MeterBinder {
 			.register(registry);
 		Gauge.builder(HELD, this.revocations, RevocationList::size)
 			.description("Revocations (sessions, users, keys) held and enforced")
+			.register(registry);
+		FunctionCounter.builder(DROPPED, this.revocations, RevocationList::dropped)
+			.description("Session and user revocations dropped at revocation.max-entries; each raised the issued-before floor")
+			.register(registry);
+		Gauge.builder(REFUSED_BEFORE, this.revocations, (list) -> list.refusedIssuedBeforeMillis() / 1000.0)
+			.description("Tokens issued before this epoch second are refused (to refresh) since entries were dropped; 0: none")
+			.baseUnit("seconds")
 			.register(registry);
 	}
 

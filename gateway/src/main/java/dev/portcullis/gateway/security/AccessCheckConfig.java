@@ -51,7 +51,7 @@ class AccessCheckConfig {
 		return new AccessTokenVerifier(keyStore,
 				new AccessTokenVerifier.Settings(properties.issuer(), properties.audience(), algorithms(properties), properties.clockSkew(),
 						properties.maxTokenLifetime(), properties.maxTokenSize(),
-						properties.cacheSize()),
+						TokenCacheBudget.maxWeight(properties, Runtime.getRuntime().maxMemory())),
 				clock, properties.metrics().enabled() ? AccessCheckMetrics.verificationTimer(registry.getObject()) : null);
 	}
 

@@ -83,8 +83,14 @@ class AccessCheckFilter implements GlobalFilter, Ordered {
 
 	private Mono<Void> forwardUnlessRevoked(ServerWebExchange exchange, GatewayFilterChain chain, Route route,
 			String token, VerifiedAccess access) {
-		if (this.revocations.revokes(access.userId(), access.sessionId(), access.keyId(), access.issuedAtMillis())) {
+		RevocationList.Check check = this.revocations.check(access.userId(), access.sessionId(), access.keyId(),
+				access.issuedAtMillis());
+		if (check == RevocationList.Check.REVOKED) {
 			return Mono.error(TokenRejectedException.revoked());
+		}
+		if (check == RevocationList.Check.ISSUED_TOO_EARLY) {
+			// revocations were dropped at the list's bound: a refreshed token passes, a revoked session cannot refresh
+			return Mono.error(TokenRejectedException.issuedTooEarly());
 		}
 		this.decisions.record(route, Decision.ALLOWED);
 		return chain.filter(withIdentity(exchange, route, token, access));

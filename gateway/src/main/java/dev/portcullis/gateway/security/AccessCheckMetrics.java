@@ -9,7 +9,8 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
 /**
  * The access check's meters besides the verification timer: the verified-token cache
- * ({@code cache.*{cache="access-tokens"}}) and the signing keys
+ * ({@code cache.*{cache="access-tokens"}}, its weight and bound
+ * {@code portcullis.gateway.token.cache.*weight}) and the signing keys
  * ({@code portcullis.gateway.jwks.*}). All read state the verifier and the key store keep
  * anyway, at scrape time: nothing is done per request.
  */
@@ -18,6 +19,10 @@ class AccessCheckMetrics implements MeterBinder {
 	static final String CACHE_NAME = "access-tokens";
 
 	static final String VERIFICATION = "portcullis.gateway.token.verification";
+
+	static final String CACHE_WEIGHT = "portcullis.gateway.token.cache.weight";
+
+	static final String CACHE_MAX_WEIGHT = "portcullis.gateway.token.cache.max.weight";
 
 	static final String JWKS_AGE = "portcullis.gateway.jwks.age";
 
@@ -47,6 +52,14 @@ class AccessCheckMetrics implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		CaffeineCacheMetrics.monitor(registry, this.verifier.cache(), CACHE_NAME);
+		Gauge.builder(CACHE_WEIGHT, this.verifier, AccessTokenVerifier::cacheWeight)
+			.description("Heap the cached verified tokens retain, estimated per entry")
+			.baseUnit("bytes")
+			.register(registry);
+		Gauge.builder(CACHE_MAX_WEIGHT, this.verifier, AccessTokenVerifier::cacheMaxWeight)
+			.description("Most heap the verified-token cache may retain: token-cache.max-weight, or an eighth of the heap")
+			.baseUnit("bytes")
+			.register(registry);
 		Gauge.builder(JWKS_AGE, this.keyStore, JwksKeyStore::keysAgeSeconds)
 			.description("Seconds since the signing keys were last fetched successfully (since start-up before that)")
 			.baseUnit("seconds")

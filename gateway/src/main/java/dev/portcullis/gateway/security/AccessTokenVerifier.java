@@ -31,7 +31,10 @@ import dev.portcullis.contract.TokenRuleException;
  * hit. A cache entry also remembers the key set (its generation: the {@link SigningKeys}
  * snapshot) and the key it was verified under; when the key source holds a newer set, the hit
  * looks the token's {@code kid} up again and is served only if the same key is still published,
- * so a token stops working once its key leaves the JWK Set, not at its {@code exp}. A token
+ * so a token stops working once its key leaves the JWK Set, not at its {@code exp}. The cache is
+ * bounded by the heap its entries retain ({@link TokenCacheWeight}), not by their count: a
+ * client presenting endless fresh tokens evicts older ones and costs signature checks, never
+ * the heap. A token
  * whose lifetime exceeds {@link Settings#maxTokenLifetime()} is refused like any broken claim,
  * so no token, even one minted with a leaked key, lives longer than the issuer's TTL.
  * Tokens that cannot pass are rejected before any signature work: oversize, malformed,
@@ -73,7 +76,9 @@ public final class AccessTokenVerifier {
 		this.verifications = verifications;
 		this.rules = new AccessTokenRules(settings.issuer(), settings.audience(), settings.algorithms(), settings.clockSkew(),
 				settings.maxTokenLifetime());
-		Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(settings.cacheSize());
+		Caffeine<String, Entry> builder = Caffeine.newBuilder()
+			.maximumWeight(settings.cacheMaxWeight())
+			.weigher((String token, Entry entry) -> TokenCacheWeight.of(token, entry.access()));
 		if (verifications != null) {
 			builder.recordStats();
 		}
@@ -112,6 +117,20 @@ public final class AccessTokenVerifier {
 	/** The verified tokens, for the cache's meters. */
 	Cache<String, ?> cache() {
 		return this.cache;
+	}
+
+	/** The cache's bound, bytes. */
+	long cacheMaxWeight() {
+		return this.settings.cacheMaxWeight();
+	}
+
+	/**
+	 * What the cached tokens weigh now, by {@link TokenCacheWeight}; eviction brings it back
+	 * under {@link Settings#cacheMaxWeight()} shortly after a write that exceeded it.
+	 * @return bytes
+	 */
+	long cacheWeight() {
+		return this.cache.policy().eviction().map((eviction) -> eviction.weightedSize().orElse(0)).orElse(0L);
 	}
 
 	/**
@@ -232,13 +251,17 @@ public final class AccessTokenVerifier {
 	 * @param maxTokenLifetime longest lifetime accepted, {@code exp - iat} and {@code exp - now},
 	 * clock skew added: the auth service's access-token TTL
 	 * @param maxTokenSize longest token parsed
-	 * @param cacheSize most verified tokens cached
+	 * @param cacheMaxWeight most bytes of heap the cached tokens may retain, by
+	 * {@link TokenCacheWeight}
 	 */
 	public record Settings(String issuer, String audience, Set<JWSAlgorithm> algorithms,
-			Duration clockSkew, Duration maxTokenLifetime, int maxTokenSize, long cacheSize) {
+			Duration clockSkew, Duration maxTokenLifetime, int maxTokenSize, long cacheMaxWeight) {
 
 		public Settings {
 			algorithms = Set.copyOf(algorithms);
+			if (cacheMaxWeight <= 0) {
+				throw new IllegalArgumentException("The token cache needs a positive weight, got " + cacheMaxWeight);
+			}
 		}
 
 	}

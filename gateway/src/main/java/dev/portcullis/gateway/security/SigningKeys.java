@@ -63,6 +63,19 @@ public final class SigningKeys {
 		return new SigningKeys(Map.copyOf(byKid), true);
 	}
 
+	/**
+	 * A loaded key set of keys built directly rather than parsed from a JWK Set document.
+	 * @param keys the keys, each under its JWK's {@code kid}
+	 * @return the key set
+	 */
+	static SigningKeys of(SigningKey... keys) {
+		Map<String, SigningKey> byKid = new HashMap<>();
+		for (SigningKey key : keys) {
+			byKid.put(key.jwk().getKeyID(), key);
+		}
+		return new SigningKeys(Map.copyOf(byKid), true);
+	}
+
 	public boolean loaded() {
 		return this.loaded;
 	}

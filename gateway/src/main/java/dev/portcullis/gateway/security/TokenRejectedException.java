@@ -23,6 +23,14 @@ public final class TokenRejectedException extends GatewayException {
 		return new TokenRejectedException(ErrorCodes.TOKEN_EXPIRED, "The access token has expired");
 	}
 
+	/**
+	 * A token older than the revocation list can vouch for: answered like an expired one, so the
+	 * client refreshes it.
+	 */
+	static TokenRejectedException issuedTooEarly() {
+		return new TokenRejectedException(ErrorCodes.TOKEN_EXPIRED, "The access token is too old: refresh it");
+	}
+
 	static TokenRejectedException invalid() {
 		return new TokenRejectedException(ErrorCodes.TOKEN_INVALID, "The access token is invalid");
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.portcullis.gateway.revocation.RevocationList;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.BindException;
@@ -34,6 +35,24 @@ class GatewayPropertiesTests {
 		assertThat(properties.csrf().enabled()).isTrue();
 		assertThat(properties.csrf().allowedFetchSites()).containsExactly("same-origin");
 		assertThat(properties.jwks().refreshInterval()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(properties.cacheSize()).isNull();
+		assertThat(properties.tokenCache().maxWeight()).isNull();
+		assertThat(properties.revocation().maxEntries()).isEqualTo(RevocationList.DEFAULT_MAX_ENTRIES);
+	}
+
+	@Test
+	void bindWhenCacheSizeAndTokenCacheMaxWeightBothSetThenRejected() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> bind(Map.of("portcullis.gateway.cache-size", "1000", "portcullis.gateway.token-cache.max-weight",
+					"8MB")))
+			.withStackTraceContaining("cache-size is replaced by portcullis.gateway.token-cache.max-weight");
+	}
+
+	@Test
+	void bindWhenRevocationMaxEntriesNotPositiveThenRejected() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> bind(Map.of("portcullis.gateway.revocation.max-entries", "0")))
+			.withStackTraceContaining("revocation.max-entries must be positive");
 	}
 
 	@Test

@@ -1,9 +1,11 @@
 package dev.portcullis.gateway.revocation;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import dev.portcullis.contract.revocation.RevocationEvent;
 import org.junit.jupiter.api.Test;
@@ -133,6 +135,99 @@ class RevocationListTests {
 		this.list.apply(event(RevocationEvent.KEY, "k1"));
 		assertThat(heard).hasSize(1);
 		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T09:59:00Z")).isTrue();
+	}
+
+	private static RevocationEvent session(long id, String subject, long atMillis) {
+		return new RevocationEvent(id, RevocationEvent.SESSION, subject, atMillis, atMillis + Duration.ofMinutes(16).toMillis());
+	}
+
+	private static String sessionId(int i) {
+		return new UUID(0, i).toString();
+	}
+
+	@Test
+	void applyWhenPastMaxEntriesThenOldestDroppedAndTokensIssuedBeforeItRefusedToRefresh() {
+		RevocationList bounded = new RevocationList(Duration.ofMillis(GRACE), 3);
+		for (int i = 1; i <= 4; i++) {
+			bounded.apply(session(i, sessionId(i), AT + i * 1000L));
+		}
+		assertThat(bounded.size()).isEqualTo(3);
+		assertThat(bounded.dropped()).isEqualTo(1);
+		assertThat(bounded.refusedIssuedBeforeMillis()).isEqualTo(RevocationList.refusedBelow(AT + 1000));
+		// the dropped session's token is still refused, not as revoked but as too old
+		assertThat(bounded.check(USER, sessionId(1), "k1", AT)).isEqualTo(RevocationList.Check.ISSUED_TOO_EARLY);
+		for (int i = 2; i <= 4; i++) {
+			assertThat(bounded.check(USER, sessionId(i), "k1", AT)).isEqualTo(RevocationList.Check.REVOKED);
+		}
+		// another session's token issued after the dropped revocation is untouched
+		assertThat(bounded.check(USER, OTHER_SESSION, "k1", RevocationList.refusedBelow(AT + 1000)))
+			.isEqualTo(RevocationList.Check.PASSES);
+	}
+
+	@Test
+	void applyWhenFloodOfRevocationsThenEntriesBoundedAndNoRevokedTokenPasses() {
+		RevocationList bounded = new RevocationList(Duration.ofMillis(GRACE), 100);
+		for (int i = 0; i < 10_000; i++) {
+			long at = AT + i * 10L;
+			bounded.apply(session(i + 1, sessionId(i), at));
+			bounded.apply(new RevocationEvent(i + 1, RevocationEvent.USER, new UUID(1, i).toString(), at, at + 960_000));
+			assertThat(bounded.size()).isLessThanOrEqualTo(100);
+		}
+		for (int i = 0; i < 10_000; i++) {
+			// the latest token each revocation refused: issued in the revocation's second (iat truncated)
+			long iat = Math.floorDiv(AT + i * 10L, 1000L) * 1000L;
+			assertThat(bounded.revokes(USER, sessionId(i), "k1", iat)).as("session %d", i).isTrue();
+			assertThat(bounded.revokes(new UUID(1, i).toString(), OTHER_SESSION, "k1", iat)).as("user %d", i).isTrue();
+		}
+		assertThat(bounded.dropped()).isEqualTo(20_000 - 100);
+	}
+
+	@Test
+	void applyWhenPastMaxEntriesThenWithdrawnKeyNeverDropped() {
+		RevocationList bounded = new RevocationList(Duration.ofMillis(GRACE), 2);
+		bounded.apply(event(RevocationEvent.KEY, "k1"));
+		for (int i = 1; i <= 5; i++) {
+			bounded.apply(session(i, sessionId(i), AT + i * 1000L));
+		}
+		// a leaked key can sign any iat: its withdrawal must hold whatever the floor
+		assertThat(bounded.check(USER, OTHER_SESSION, "k1", AT + 3_600_000)).isEqualTo(RevocationList.Check.REVOKED);
+		assertThat(bounded.size()).isEqualTo(3);
+	}
+
+	@Test
+	void forgetExpiredWhenDroppedEntriesWouldHaveExpiredThenFloorLifted() {
+		RevocationList bounded = new RevocationList(Duration.ofMillis(GRACE), 1);
+		bounded.apply(session(1, SESSION, AT));
+		bounded.apply(session(2, OTHER_SESSION, AT + 120_000));
+		long forgetFirst = AT + Duration.ofMinutes(16).toMillis() + GRACE;
+		bounded.forgetExpired(forgetFirst);
+		assertThat(bounded.check(USER, SESSION, "k1", AT)).as("still within its life").isEqualTo(RevocationList.Check.ISSUED_TOO_EARLY);
+		bounded.forgetExpired(forgetFirst + 1);
+		assertThat(bounded.refusedIssuedBeforeMillis()).isZero();
+		assertThat(bounded.check(USER, SESSION, "k1", AT)).isEqualTo(RevocationList.Check.PASSES);
+		assertThat(bounded.check(USER, OTHER_SESSION, "k1", AT)).isEqualTo(RevocationList.Check.REVOKED);
+	}
+
+	@Test
+	void applyWhenDefaultMaxEntriesHeldThenUnderFiveMegabytes() {
+		RevocationList full = new RevocationList(Duration.ofMillis(GRACE));
+		long before = usedHeapAfterGc();
+		for (int i = 0; i < RevocationList.DEFAULT_MAX_ENTRIES; i++) {
+			// as the feed delivers them: subjects are fresh strings, UUIDs of 36 characters
+			full.apply(session(i + 1, UUID.randomUUID().toString(), AT));
+		}
+		long retained = usedHeapAfterGc() - before;
+		System.out.printf("revocation list: %d entries retain %d bytes (%d an entry)%n", full.size(), retained,
+				retained / full.size());
+		assertThat(full.size()).isEqualTo(RevocationList.DEFAULT_MAX_ENTRIES);
+		assertThat(retained).isLessThan(5L << 20);
+	}
+
+	private static long usedHeapAfterGc() {
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+		}
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}
 
 }

@@ -360,4 +360,18 @@ class AccessCheckFilterTests {
 		expectRevoked(token);
 	}
 
+	@Test
+	void filterWhenRevocationsDroppedAtBoundAndTokenIssuedBeforeThemThenExpiredSoClientRefreshes() {
+		for (int i = 0; i <= RevocationList.DEFAULT_MAX_ENTRIES; i++) {
+			revoke(RevocationEvent.SESSION, new java.util.UUID(0, i).toString(), NOW);
+		}
+		assertThat(this.revocations.dropped()).isEqualTo(1);
+		this.forwarded.set(null);
+		StepVerifier.create(this.filter.filter(protectedRequest(validToken()), this.chain))
+			.expectErrorSatisfies((ex) -> assertThat(((TokenRejectedException) ex).code()).isEqualTo("token_expired"))
+			.verify();
+		assertThat(this.forwarded.get()).isNull();
+		expectForwarded(TestTokens.accessToken(key, NOW.plusSeconds(1)).sign());
+	}
+
 }

@@ -47,7 +47,7 @@ class AccessTokenVerifierTests {
 
 	static AccessTokenVerifier.Settings settings() {
 		return new AccessTokenVerifier.Settings("portcullis", "portcullis", Set.of(JWSAlgorithm.RS256),
-				Duration.ofSeconds(30), Duration.ofMinutes(15), 4096, 1000);
+				Duration.ofSeconds(30), Duration.ofMinutes(15), 4096, 1 << 20);
 	}
 
 	private TestTokens.Builder token() {

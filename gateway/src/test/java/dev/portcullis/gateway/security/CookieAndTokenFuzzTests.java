@@ -41,7 +41,7 @@ class CookieAndTokenFuzzTests {
 
 	final AccessTokenVerifier verifier = new AccessTokenVerifier(SigningKeySource.of(TestKeys.signingKeys(KEY)),
 			new AccessTokenVerifier.Settings("portcullis", "portcullis", Set.of(JWSAlgorithm.RS256),
-					Duration.ofSeconds(30), Duration.ofMinutes(15), 4096, 1000),
+					Duration.ofSeconds(30), Duration.ofMinutes(15), 4096, 1 << 20),
 			Clock.systemUTC());
 
 	@Property
