@@ -2,6 +2,7 @@ package dev.portcullis.contract.forwarding;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
@@ -133,6 +134,10 @@ public final class TrustedProxies {
 
 		boolean contains(InetAddress address) {
 			byte[] candidate = address.getAddress();
+			if (candidate.length == 16 && this.network.length == 4 && isIpv4Mapped(candidate)) {
+				// a dual-stack socket may report an IPv4 peer as ::ffff:a.b.c.d
+				candidate = Arrays.copyOfRange(candidate, 12, 16);
+			}
 			if (candidate.length != this.network.length) {
 				return false;
 			}
@@ -148,6 +153,15 @@ public final class TrustedProxies {
 			}
 			int mask = (0xff << (8 - rest)) & 0xff;
 			return (candidate[whole] & mask) == (this.network[whole] & mask);
+		}
+
+		private static boolean isIpv4Mapped(byte[] address) {
+			for (int i = 0; i < 10; i++) {
+				if (address[i] != 0) {
+					return false;
+				}
+			}
+			return address[10] == (byte) 0xff && address[11] == (byte) 0xff;
 		}
 
 		private static boolean hostBits(byte[] network, int prefix) {

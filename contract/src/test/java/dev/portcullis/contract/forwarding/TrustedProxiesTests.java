@@ -82,6 +82,16 @@ class TrustedProxiesTests {
 		assertThat(block.contains(IpLiteral.parse("198.51.100.7"))).isTrue();
 	}
 
+	@Test
+	void containsWhenIpv4PeerReportedAsMappedIpv6ThenMatchedAsIpv4() throws Exception {
+		byte[] mapped = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 0, 0, 1 };
+		// as a native transport may build it: Inet6Address keeps the mapped form
+		InetAddress peer = java.net.Inet6Address.getByAddress(null, mapped, -1);
+
+		assertThat(BALANCERS.contains(peer)).isTrue();
+		assertThat(BALANCERS.client(peer, List.of("198.51.100.7"))).isEqualTo(IpLiteral.parse("198.51.100.7"));
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/8/8", "10.1.0.0/8", "10/8",
 			"example.org/24", "::1/129", "2001:db8::/a" })
