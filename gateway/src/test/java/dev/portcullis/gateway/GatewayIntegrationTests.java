@@ -78,6 +78,8 @@ class GatewayIntegrationTests {
 		registry.add("portcullis.gateway.jwks.min-refetch-interval", () -> "0s");
 		registry.add("portcullis.gateway.cors.allowed-origins", () -> APP_ORIGIN);
 		registry.add("portcullis.gateway.public-paths", () -> "/open/**");
+		// a load balancer in front of the gateway; 127.0.0.2 stands for any other client
+		registry.add("portcullis.gateway.trusted-proxies", () -> "127.0.0.3");
 		registry.add("management.server.port", () -> "0");
 		registry.add("spring.cloud.gateway.server.webflux.httpclient.response-timeout", () -> "1s");
 		route(registry, 0, "auth", upstream.uri(), "/auth/**", "public", "forward-auth-cookies");
@@ -515,6 +517,48 @@ class GatewayIntegrationTests {
 			.exchange()
 			.expectStatus()
 			.isEqualTo(599);
+	}
+
+	@ParameterizedTest
+	@MethodSource("clientAddressRoutes")
+	void requestWhenTrustedBalancerForwardsThenUpstreamSeesTheClientItSaw(String path) {
+		WebTestClient throughBalancer = WebTestClient
+			.bindToServer(new ReactorClientHttpConnector(
+					HttpClient.create().bindAddress(() -> new InetSocketAddress("127.0.0.3", 0))))
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.build();
+		throughBalancer.get()
+			.uri(path)
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.header("X-Forwarded-For", "203.0.113.9, 198.51.100.7")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['x-forwarded-for']")
+			.isEqualTo(List.of("198.51.100.7"));
+	}
+
+	@Test
+	void responseWhenUpstreamSetsAuthCookiesThenOnlyTheAuthServiceRouteMay() {
+		String planted = ACCESS + "=forged; Path=/; Secure; HttpOnly";
+		this.client.get()
+			.uri("/api/items")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.header("X-Echo-Response", "Set-Cookie=" + planted, "Set-Cookie=theme=dark")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.SET_COOKIE, "theme=dark");
+		this.client.get()
+			.uri("/auth/me")
+			.header("X-Echo-Response", "Set-Cookie=" + planted)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.SET_COOKIE, planted);
 	}
 
 	static List<String> clientAddressRoutes() {

@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Every {@code portcullis.auth.*} setting, with its default, in one immutable record.
+ * Every {@code portcullis.auth.*} setting, with its default, in one immutable record, but
+ * {@code trusted-proxies} ({@link TrustedProxiesProperties}).
  *
  * @param issuer the {@code iss} of every access token
  * @param audience the {@code aud} of every access token

@@ -97,6 +97,20 @@ class SessionEndpointsTests {
 	}
 
 	@Test
+	void sessionsWhenLoginForwardedByLoopbackProxyThenListsTheForwardedClientAddress() {
+		Tokens one = this.auth.newSession();
+		this.auth.login(one.email(), AuthClient.PASSWORD, "198.51.100.23").expectStatus().isOk();
+		List<Map<String, Object>> sessions = this.auth.get("/auth/sessions", one)
+			.exchange()
+			.expectStatus().isOk()
+			.expectBodyList(new org.springframework.core.ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+		assertThat(sessions).extracting((s) -> s.get("clientIp")).contains("198.51.100.23");
+	}
+
+	@Test
 	void deleteSessionWhenOwnThenRevokedAndWhenOthersThenNotFound() {
 		Tokens one = this.auth.newSession();
 		Tokens two = this.auth.loggedIn(one.email(), AuthClient.PASSWORD);

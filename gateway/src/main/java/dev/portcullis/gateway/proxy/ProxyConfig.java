@@ -3,6 +3,8 @@ package dev.portcullis.gateway.proxy;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.portcullis.gateway.client.ClientAddresses;
+import dev.portcullis.gateway.route.RoutePolicy;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,15 +31,19 @@ class ProxyConfig {
 	/** Also a bean so that Spring Cloud Gateway's WebSocket routing sets X-Forwarded-For. */
 	@Bean
 	UpstreamRequestHeaders upstreamRequestHeaders(ObjectProvider<RemoveForwardedHeadersFilter> removeForwarded,
-			ObjectProvider<RemoveXForwardedHeadersFilter> removeXForwarded) {
+			ObjectProvider<RemoveXForwardedHeadersFilter> removeXForwarded, ClientAddresses clients) {
 		return new UpstreamRequestHeaders(removeForwarded.getIfAvailable() != null,
-				removeXForwarded.getIfAvailable() != null);
+				removeXForwarded.getIfAvailable() != null, clients);
 	}
 
 	@Bean
 	NettyRoutingFilter upstreamRoutingFilter(HttpClient httpClient, HttpClientProperties properties,
-			ObjectProvider<HttpHeadersFilter> headersFilters, UpstreamRequestHeaders requestHeaders) {
-		return new UpstreamRoutingFilter(httpClient, properties, routingHeadersFilters(headersFilters, requestHeaders));
+			ObjectProvider<HttpHeadersFilter> headersFilters, UpstreamRequestHeaders requestHeaders,
+			RoutePolicy routes, dev.portcullis.gateway.config.GatewayProperties gateway) {
+		UpstreamResponseHeaders responseHeaders = new UpstreamResponseHeaders(routes,
+				List.of(gateway.accessCookie(), gateway.refreshCookie()));
+		return new UpstreamRoutingFilter(httpClient, properties,
+				routingHeadersFilters(headersFilters, requestHeaders, responseHeaders));
 	}
 
 	@Bean
@@ -52,13 +58,13 @@ class ProxyConfig {
 	 * place, with {@link UpstreamResponseHeaders} for the response side.
 	 */
 	static List<HttpHeadersFilter> routingHeadersFilters(ObjectProvider<HttpHeadersFilter> all,
-			UpstreamRequestHeaders requestHeaders) {
+			UpstreamRequestHeaders requestHeaders, UpstreamResponseHeaders responseHeaders) {
 		List<HttpHeadersFilter> filters = new ArrayList<>();
 		boolean placed = false;
 		for (HttpHeadersFilter filter : all.orderedStream().toList()) {
 			if (filter instanceof RemoveHopByHopHeadersFilter) {
 				filters.add(requestHeaders);
-				filters.add(new UpstreamResponseHeaders());
+				filters.add(responseHeaders);
 				placed = true;
 			}
 			else if (!(filter instanceof RemoveForwardedHeadersFilter || filter instanceof RemoveXForwardedHeadersFilter
@@ -68,7 +74,7 @@ class ProxyConfig {
 		}
 		if (!placed) {
 			filters.add(requestHeaders);
-			filters.add(new UpstreamResponseHeaders());
+			filters.add(responseHeaders);
 		}
 		return filters;
 	}

@@ -1,9 +1,9 @@
 package dev.portcullis.gateway.proxy;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.List;
 
+import dev.portcullis.gateway.client.ClientAddresses;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
@@ -24,9 +24,10 @@ import org.springframework.web.server.ServerWebExchange;
  * ({@code RemoveHopByHopHeadersFilter});
  * <li>{@code Content-Length} is dropped when {@code Transfer-Encoding} is {@code chunked}
  * ({@code TransferEncodingNormalizationHeadersFilter});
- * <li>{@code X-Forwarded-For} is set to exactly one entry, the address of the gateway's own
- * peer, so a service that believes the header only from the gateway (the auth service's session
- * list and audit) cannot be lied to.
+ * <li>{@code X-Forwarded-For} is set to exactly one entry, the client's address as
+ * {@link ClientAddresses} decides it (the gateway's TCP peer, or what a configured load balancer
+ * in {@code portcullis.gateway.trusted-proxies} says), so a service that believes the header only
+ * from the gateway (the auth service's session list, audit and login limits) cannot be lied to.
  * </ul>
  *
  * <p>Identity headers and auth cookies are not this class's business: the access check rewrote
@@ -34,7 +35,8 @@ import org.springframework.web.server.ServerWebExchange;
  *
  * <p>The first two apply only while Spring Cloud Gateway would remove those headers itself, that
  * is, unless {@code spring.cloud.gateway.server.webflux.trusted-proxies} is set, in which case
- * its own filters add them and this pass leaves them alone (but for {@code X-Forwarded-For}).
+ * its own filters add them and this pass leaves them alone (but for {@code X-Forwarded-For},
+ * which is always the one entry above).
  *
  * <p>The proxy's routing filter runs this in place of those four filters. WebSocket upgrades go
  * through Spring Cloud Gateway's routing filter, which runs all of them and then this one
@@ -51,13 +53,17 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 
 	private final boolean dropXForwarded;
 
+	private final ClientAddresses clients;
+
 	/**
 	 * @param dropForwarded whether the client's {@code Forwarded} header is dropped
 	 * @param dropXForwarded whether the client's {@code X-Forwarded-*} headers are dropped
+	 * @param clients who the client is
 	 */
-	UpstreamRequestHeaders(boolean dropForwarded, boolean dropXForwarded) {
+	UpstreamRequestHeaders(boolean dropForwarded, boolean dropXForwarded, ClientAddresses clients) {
 		this.dropForwarded = dropForwarded;
 		this.dropXForwarded = dropXForwarded;
+		this.clients = clients;
 	}
 
 	@Override
@@ -80,9 +86,9 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 			}
 			upstream.add(name, values);
 		});
-		String client = clientAddress(exchange);
+		InetAddress client = this.clients.of(exchange.getRequest());
 		if (client != null) {
-			upstream.set(X_FORWARDED_FOR, client);
+			upstream.set(X_FORWARDED_FOR, client.getHostAddress());
 		}
 		return upstream;
 	}
@@ -99,13 +105,6 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 
 	private static boolean isChunked(String transferEncoding) {
 		return transferEncoding != null && "chunked".equalsIgnoreCase(transferEncoding.trim());
-	}
-
-	/** The address of the gateway's TCP peer, or null when it is not known. */
-	private static String clientAddress(ServerWebExchange exchange) {
-		InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-		InetAddress peer = (remote != null) ? remote.getAddress() : null;
-		return (peer != null) ? peer.getHostAddress() : null;
 	}
 
 }

@@ -1,11 +1,17 @@
 package dev.portcullis.gateway.proxy;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import dev.portcullis.gateway.route.RoutePolicy;
+
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -14,8 +20,22 @@ import org.springframework.web.server.ServerWebExchange;
  * {@code RemoveHopByHopHeadersFilter} answers them. As a filter, it removes them in place: the
  * routing filter hands over a fresh copy of its own, so a second copy buys nothing. Without
  * tracing the routing filter does not copy at all, and calls {@link #copy} instead.
+ *
+ * <p>Also without any {@code Set-Cookie} that would set one of the auth cookies, unless the route
+ * has {@code forward-auth-cookies: true} (the auth service's, which sets them): any other upstream
+ * could otherwise plant a session of its choosing in the browser, or clear the user's.
  */
 class UpstreamResponseHeaders implements HttpHeadersFilter {
+
+	private final RoutePolicy routes;
+
+	/** The auth cookies' names, lower case: a cookie name is compared ignoring case. */
+	private final Set<String> authCookies;
+
+	UpstreamResponseHeaders(RoutePolicy routes, List<String> authCookies) {
+		this.routes = routes;
+		this.authCookies = Set.copyOf(authCookies.stream().map((name) -> name.toLowerCase(Locale.ROOT)).toList());
+	}
 
 	@Override
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
@@ -25,6 +45,15 @@ class UpstreamResponseHeaders implements HttpHeadersFilter {
 			input.remove(name);
 		}
 		connectionOptions.forEach(input::remove);
+		List<String> cookies = input.get(HttpHeaders.SET_COOKIE);
+		if (cookies != null && !mayPlantAuthCookies(exchange) && cookies.stream().anyMatch(this::setsAuthCookie)) {
+			List<String> kept = new ArrayList<>(cookies);
+			kept.removeIf(this::setsAuthCookie);
+			input.remove(HttpHeaders.SET_COOKIE);
+			if (!kept.isEmpty()) {
+				input.put(HttpHeaders.SET_COOKIE, kept);
+			}
+		}
 		return input;
 	}
 
@@ -39,23 +68,47 @@ class UpstreamResponseHeaders implements HttpHeadersFilter {
 	 * when a {@code Content-Length} came along (never both).
 	 * @return the names added
 	 */
-	static Set<String> copy(io.netty.handler.codec.http.HttpHeaders received, HttpHeaders response) {
+	Set<String> copy(io.netty.handler.codec.http.HttpHeaders received, HttpHeaders response,
+			ServerWebExchange exchange) {
 		List<String> connectionOptions = HopByHop.connectionOptions(received.getAll(HttpHeaders.CONNECTION));
 		Set<String> added = new LinkedHashSet<>();
 		boolean contentLength = false;
+		Boolean mayPlant = null;
 		for (Map.Entry<String, String> header : received) {
 			String name = header.getKey();
-			if (!HopByHop.isHopByHop(name, connectionOptions)) {
-				response.add(name, header.getValue());
-				added.add(name);
-				contentLength |= HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name);
+			if (HopByHop.isHopByHop(name, connectionOptions)) {
+				continue;
 			}
+			if (HttpHeaders.SET_COOKIE.equalsIgnoreCase(name) && setsAuthCookie(header.getValue())) {
+				mayPlant = (mayPlant != null) ? mayPlant : mayPlantAuthCookies(exchange);
+				if (!mayPlant) {
+					continue;
+				}
+			}
+			response.add(name, header.getValue());
+			added.add(name);
+			contentLength |= HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name);
 		}
 		if (contentLength) {
 			// the upstream's own Transfer-Encoding is hop-by-hop and was not copied
 			response.remove(HttpHeaders.TRANSFER_ENCODING);
 		}
 		return added;
+	}
+
+	private boolean mayPlantAuthCookies(ServerWebExchange exchange) {
+		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		return this.routes.forwardsAuthCookies(route);
+	}
+
+	/** Whether a {@code Set-Cookie} value names an auth cookie (RFC 6265 section 5.2). */
+	private boolean setsAuthCookie(String setCookie) {
+		int equals = setCookie.indexOf('=');
+		int semicolon = setCookie.indexOf(';');
+		if (equals < 0 || (semicolon >= 0 && semicolon < equals)) {
+			return false;
+		}
+		return this.authCookies.contains(setCookie.substring(0, equals).strip().toLowerCase(Locale.ROOT));
 	}
 
 }

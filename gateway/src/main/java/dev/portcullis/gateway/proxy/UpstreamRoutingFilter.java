@@ -68,12 +68,17 @@ class UpstreamRoutingFilter extends NettyRoutingFilter {
 	/** The request pass when the two passes are the only header filters, else null. */
 	private final UpstreamRequestHeaders lean;
 
+	/** The response pass when the two passes are the only header filters, else null. */
+	private final UpstreamResponseHeaders leanResponse;
+
 	UpstreamRoutingFilter(HttpClient httpClient, HttpClientProperties properties, List<HttpHeadersFilter> headersFilters) {
 		super(httpClient, fixed(headersFilters), properties);
 		this.httpClient = httpClient;
 		this.properties = properties;
-		this.lean = (headersFilters.size() == 2 && headersFilters.get(0) instanceof UpstreamRequestHeaders requestHeaders
-				&& headersFilters.get(1) instanceof UpstreamResponseHeaders) ? requestHeaders : null;
+		boolean lean = headersFilters.size() == 2 && headersFilters.get(0) instanceof UpstreamRequestHeaders
+				&& headersFilters.get(1) instanceof UpstreamResponseHeaders;
+		this.lean = lean ? (UpstreamRequestHeaders) headersFilters.get(0) : null;
+		this.leanResponse = lean ? (UpstreamResponseHeaders) headersFilters.get(1) : null;
 	}
 
 	@Override
@@ -121,7 +126,7 @@ class UpstreamRoutingFilter extends NettyRoutingFilter {
 	 * Status and headers of the upstream's answer onto the response, which the response writer
 	 * commits once the route's filters have run.
 	 */
-	private static HttpClientResponse received(ServerWebExchange exchange, HttpClientResponse upstream,
+	private HttpClientResponse received(ServerWebExchange exchange, HttpClientResponse upstream,
 			Connection connection) {
 		Map<String, Object> attributes = exchange.getAttributes();
 		attributes.put(CLIENT_RESPONSE_ATTR, upstream);
@@ -134,7 +139,7 @@ class UpstreamRoutingFilter extends NettyRoutingFilter {
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(HttpStatusCode.valueOf(upstream.status().code()));
 		// the names added are what a retry removes before it sends the request again
-		attributes.put(CLIENT_RESPONSE_HEADER_NAMES, UpstreamResponseHeaders.copy(received, response.getHeaders()));
+		attributes.put(CLIENT_RESPONSE_HEADER_NAMES, this.leanResponse.copy(received, response.getHeaders(), exchange));
 		return upstream;
 	}
 

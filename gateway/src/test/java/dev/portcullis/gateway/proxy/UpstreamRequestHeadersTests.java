@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.portcullis.contract.forwarding.TrustedProxies;
+import dev.portcullis.gateway.client.ClientAddresses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,11 +27,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The one request pass against what it replaces: Spring Cloud Gateway's own header filters, run
- * as they ran before (in their order), then the client address. Same input, same output.
+ * as they ran before (in their order), then the client address. Same input, same output; with
+ * no trusted proxy configured (the default) the client address is the TCP peer, as before.
  */
 class UpstreamRequestHeadersTests {
 
-	private final UpstreamRequestHeaders pass = new UpstreamRequestHeaders(true, true);
+	private static final ClientAddresses NO_PROXIES = new ClientAddresses(TrustedProxies.none());
+
+	/** Two load balancers in front of the gateway. */
+	private static final ClientAddresses BALANCERS = new ClientAddresses(
+			TrustedProxies.of(List.of("10.0.1.0/24", "10.0.2.7")));
+
+	private final UpstreamRequestHeaders pass = new UpstreamRequestHeaders(true, true, NO_PROXIES);
 
 	static List<Map<String, List<String>>> clientHeaders() {
 		return List.of(Map.of("Accept", List.of("*/*"), "Cookie", List.of("theme=dark")),
@@ -72,7 +81,7 @@ class UpstreamRequestHeadersTests {
 
 	@Test
 	void filterWhenTrustedProxiesConfiguredThenForwardingHeadersLeftToSpringCloudGateway() {
-		UpstreamRequestHeaders trusting = new UpstreamRequestHeaders(false, false);
+		UpstreamRequestHeaders trusting = new UpstreamRequestHeaders(false, false, NO_PROXIES);
 		ServerWebExchange exchange = exchange(Map.of("X-Forwarded-Proto", List.of("https"), "Forwarded",
 				List.of("proto=https"), "X-Forwarded-For", List.of("203.0.113.9")), "127.0.0.2");
 
@@ -81,6 +90,58 @@ class UpstreamRequestHeadersTests {
 		assertThat(ours.get("X-Forwarded-Proto")).containsExactly("https");
 		assertThat(ours.get("Forwarded")).containsExactly("proto=https");
 		assertThat(ours.get("X-Forwarded-For")).containsExactly("127.0.0.2");
+	}
+
+	@Test
+	void filterWhenNoTrustedProxiesThenClientsForwardedForReplacedByThePeer() {
+		ServerWebExchange exchange = exchange(Map.of("X-Forwarded-For", List.of("198.51.100.7")), "10.0.1.5");
+
+		HttpHeaders ours = this.pass.filter(exchange.getRequest().getHeaders(), exchange);
+
+		assertThat(ours.get("X-Forwarded-For")).containsExactly("10.0.1.5");
+	}
+
+	@Test
+	void filterWhenTrustedBalancerForwardsThenItsClientSentOnAsTheOneEntry() {
+		UpstreamRequestHeaders behindBalancers = new UpstreamRequestHeaders(true, true, BALANCERS);
+		ServerWebExchange exchange = exchange(Map.of("X-Forwarded-For", List.of("203.0.113.9, 198.51.100.7")),
+				"10.0.1.5");
+
+		HttpHeaders ours = behindBalancers.filter(exchange.getRequest().getHeaders(), exchange);
+
+		assertThat(ours.get("X-Forwarded-For")).containsExactly("198.51.100.7");
+	}
+
+	@Test
+	void filterWhenSpoofingClientOutsideTheListThenItsOwnAddressSentOn() {
+		UpstreamRequestHeaders behindBalancers = new UpstreamRequestHeaders(true, true, BALANCERS);
+		ServerWebExchange exchange = exchange(Map.of("X-Forwarded-For", List.of("198.51.100.7")), "203.0.113.5");
+
+		HttpHeaders ours = behindBalancers.filter(exchange.getRequest().getHeaders(), exchange);
+
+		assertThat(ours.get("X-Forwarded-For")).containsExactly("203.0.113.5");
+	}
+
+	@Test
+	void filterWhenChainOfTwoBalancersThenTheAddressTheFirstOneSawSentOn() {
+		UpstreamRequestHeaders behindBalancers = new UpstreamRequestHeaders(true, true, BALANCERS);
+		// client -> 10.0.2.7 (edge) -> 10.0.1.5 (internal) -> gateway; the left-most entry is the client's lie
+		ServerWebExchange exchange = exchange(
+				Map.of("X-Forwarded-For", List.of("192.0.2.66", "198.51.100.7, 10.0.2.7")), "10.0.1.5");
+
+		HttpHeaders ours = behindBalancers.filter(exchange.getRequest().getHeaders(), exchange);
+
+		assertThat(ours.get("X-Forwarded-For")).containsExactly("198.51.100.7");
+	}
+
+	@Test
+	void filterWhenTrustedBalancerSendsNoAddressThenTheBalancerSentOn() {
+		UpstreamRequestHeaders behindBalancers = new UpstreamRequestHeaders(true, true, BALANCERS);
+		ServerWebExchange exchange = exchange(Map.of("X-Forwarded-For", List.of("1.2")), "10.0.1.5");
+
+		HttpHeaders ours = behindBalancers.filter(exchange.getRequest().getHeaders(), exchange);
+
+		assertThat(ours.get("X-Forwarded-For")).containsExactly("10.0.1.5");
 	}
 
 	private static ServerWebExchange exchange(Map<String, List<String>> sent, String peer) {

@@ -4,6 +4,10 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.portcullis.contract.AuthCookies;
+import dev.portcullis.contract.forwarding.TrustedProxies;
+import dev.portcullis.gateway.client.ClientAddresses;
+import dev.portcullis.gateway.route.RoutePolicy;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,6 +58,8 @@ public class HeaderPassBenchmark {
 
 	private UpstreamRequestHeaders requestPass;
 
+	private UpstreamResponseHeaders responsePass;
+
 	private HttpHeaders response;
 
 	private RemoveHopByHopHeadersFilter hopByHop;
@@ -84,7 +90,9 @@ public class HeaderPassBenchmark {
 		this.before = List.of(new RemoveForwardedHeadersFilter(), new RemoveXForwardedHeadersFilter(),
 				new TransferEncodingNormalizationHeadersFilter(), new RemoveHopByHopHeadersFilter(),
 				new GRPCRequestHeadersFilter());
-		this.requestPass = new UpstreamRequestHeaders(true, true);
+		this.requestPass = new UpstreamRequestHeaders(true, true, new ClientAddresses(TrustedProxies.none()));
+		this.responsePass = new UpstreamResponseHeaders(new RoutePolicy(List.of()),
+				List.of(AuthCookies.ACCESS, AuthCookies.REFRESH));
 		this.hopByHop = new RemoveHopByHopHeadersFilter();
 		this.upstreamResponse = new DefaultHttpHeaders();
 		this.upstreamResponse.add("Server", "nginx/1.22.1");
@@ -128,7 +136,7 @@ public class HeaderPassBenchmark {
 
 	@Benchmark
 	public Object responseAfter() {
-		return UpstreamResponseHeaders.copy(this.upstreamResponse, serverResponse());
+		return this.responsePass.copy(this.upstreamResponse, serverResponse(), this.exchange);
 	}
 
 	/** What the routing filter does with the filtered headers. */
