@@ -41,10 +41,11 @@ import org.springframework.web.util.UriComponentsBuilder;
  * the shortest once a stream delivers something. Meanwhile the gateway keeps enforcing what it
  * knows; staleness is logged once and reported by {@link RevocationFeedHealthIndicator}.
  *
- * <p>A heartbeat whose {@code lastId} is below the highest id applied means the feed's ids went
- * back (its database was restored, or failed over to a lagging replica): the gateway drops its
- * position and applies the replay from the start that the feed sends next, so new events that
- * reuse old ids are not skipped.
+ * <p>Each request also names the {@code at} of the last event applied, so the auth service can
+ * tell when that id now names another event. When the feed's ids went back (its database was
+ * restored, or failed over to a lagging replica) it sends a {@link RevocationFeed#EVENT_RESYNC}:
+ * the gateway drops its position and applies the replay from the start that follows, so new
+ * events that reuse old ids are not skipped.
  */
 class RevocationFeedClient implements SmartLifecycle {
 
@@ -72,6 +73,9 @@ class RevocationFeedClient implements SmartLifecycle {
 
 	/** Written only by the feed subscription, which is sequential. */
 	private volatile long lastEventId;
+
+	/** The {@code at} of the event {@link #lastEventId} names; 0 with it. */
+	private volatile long lastEventAt;
 
 	private volatile boolean connected;
 
@@ -149,12 +153,13 @@ class RevocationFeedClient implements SmartLifecycle {
 	}
 
 	private Flux<ServerSentEvent<String>> connect() {
-		URI request = UriComponentsBuilder.fromUri(this.uri)
-			.replaceQueryParam(RevocationFeed.AFTER, this.lastEventId)
-			.build(true)
-			.toUri();
+		long after = this.lastEventId;
+		UriComponentsBuilder request = UriComponentsBuilder.fromUri(this.uri).replaceQueryParam(RevocationFeed.AFTER, after);
+		if (after > 0) {
+			request.replaceQueryParam(RevocationFeed.AFTER_AT, this.lastEventAt);
+		}
 		return this.client.get()
-			.uri(request)
+			.uri(request.build(true).toUri())
 			.accept(MediaType.TEXT_EVENT_STREAM)
 			.headers((headers) -> headers.setBearerAuth(this.secret))
 			.exchangeToFlux(this::events);
@@ -197,6 +202,9 @@ class RevocationFeedClient implements SmartLifecycle {
 		else if (RevocationFeed.EVENT_HEARTBEAT.equals(event.event())) {
 			heartbeat(event.data());
 		}
+		else if (RevocationFeed.EVENT_RESYNC.equals(event.event())) {
+			resync(event.data());
+		}
 		// anything else, comments included, only shows that the stream is alive
 	}
 
@@ -206,23 +214,26 @@ class RevocationFeedClient implements SmartLifecycle {
 		if (event != null && event.id() > this.lastEventId) {
 			this.revocations.apply(event);
 			this.lastEventId = event.id();
+			this.lastEventAt = event.at();
 			this.newestEventLagMillis = Math.max(0, this.clock.millis() - event.at());
 		}
 	}
 
 	private void heartbeat(String data) {
-		FeedHeartbeat heartbeat = read(data, FeedHeartbeat.class);
-		if (heartbeat == null) {
-			return;
+		if (read(data, FeedHeartbeat.class) != null) {
+			this.revocations.forgetExpired(this.clock.millis());
 		}
-		if (heartbeat.lastId() < this.lastEventId) {
-			// Revocations already held stay: they were made, and each is forgotten at its until.
-			logger.warn("The revocation feed at " + this.uri + " went back from id " + this.lastEventId + " to "
-					+ heartbeat.lastId() + " (its database restored or failed over?): resyncing from the start of its"
-					+ " live window");
-			this.lastEventId = 0;
-		}
-		this.revocations.forgetExpired(this.clock.millis());
+	}
+
+	/** The replay from the start that follows is applied whatever its ids. */
+	private void resync(String data) {
+		FeedHeartbeat resync = read(data, FeedHeartbeat.class);
+		// Revocations already held stay: they were made, and each is forgotten at its until.
+		logger.warn("The revocation feed at " + this.uri + " went back (id " + this.lastEventId + " applied here, "
+				+ ((resync != null) ? "last id " + resync.lastId() : "unreadable resync") + " there: its database restored"
+				+ " or failed over?): resyncing from the start of its live window");
+		this.lastEventId = 0;
+		this.lastEventAt = 0;
 	}
 
 	/**

@@ -194,6 +194,7 @@ class RevocationFeedClientTests {
 		await().atMost(Duration.ofSeconds(2)).until(() -> revoked(OTHER_SESSION));
 		assertThat(this.client.status().lastEventId()).isEqualTo(2);
 		assertThat(revoked(SESSION)).isTrue();
+		assertThat(this.revocations.revokes(USER, OTHER_SESSION, "k9", now())).as("held from before, kept").isTrue();
 		assertThat(this.feed.requests()).as("resynced on the open stream").hasSize(1);
 	}
 
@@ -213,7 +214,29 @@ class RevocationFeedClientTests {
 		assertThat(reused.id()).isEqualTo(2);
 		assertThat(this.feed.requests().get(this.feed.requests().size() - 1).after()).isEqualTo("3");
 		assertThat(this.client.status().lastEventId()).isEqualTo(2);
-		assertThat(output.getOut()).contains("went back from id 3 to 2");
+		assertThat(output.getOut()).contains("went back (id 3 applied here, last id 2 there");
+	}
+
+	@Test
+	void followWhenIdsWentBackAndGrewPastThePositionWhileDisconnectedThenResyncsByTheEventsAt() {
+		this.feed = new FakeRevocationFeed(HEARTBEAT);
+		revokeSession(SESSION);
+		this.clock.advance(Duration.ofSeconds(1));
+		RevocationEvent second = revokeSession("5d0f1b2c-3a4e-4f50-8a61-7b8c9d0e1f23");
+		start(Duration.ofSeconds(5));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.client.status().lastEventId() == 2);
+		this.feed.stop();
+		// id 2 is lost with the restore, then reused, and the counter passes the gateway's position
+		this.feed.rewindTo(1);
+		this.clock.advance(Duration.ofSeconds(1));
+		revokeSession(OTHER_SESSION);
+		this.feed.revoke(RevocationEvent.KEY, "k9", now(), now() + 960_000);
+		this.feed.start();
+		await().atMost(Duration.ofSeconds(3)).until(() -> revoked(OTHER_SESSION));
+		FakeRevocationFeed.Request resumed = this.feed.requests().get(this.feed.requests().size() - 1);
+		assertThat(resumed.after()).isEqualTo("2");
+		assertThat(resumed.afterAt()).isEqualTo(Long.toString(second.at()));
+		assertThat(this.client.status().lastEventId()).isEqualTo(3);
 	}
 
 	@Test
