@@ -103,8 +103,11 @@ class RevocationSync implements SmartLifecycle {
 			.flatMap((read) -> {
 				long counter = read.getT1();
 				List<RevocationEvent> events = read.getT2();
-				if (counter < held || replaced(newest, events)) {
-					return rewind(held, counter);
+				if (counter < held) {
+					return rewind("its counter is " + counter + ", below the last id " + held + " served here", counter);
+				}
+				if (replaced(newest, events)) {
+					return rewind("id " + newest.id() + " now names another event", counter);
 				}
 				List<RevocationEvent> newer = events.stream().filter((event) -> event.id() > held).toList();
 				this.log.append(newer, held);
@@ -126,10 +129,9 @@ class RevocationSync implements SmartLifecycle {
 	 * gateway (see {@link RevocationStream}). Key events are announced as if new, so the key ring
 	 * reloads from the database it now reads.
 	 */
-	private Mono<Void> rewind(long held, long counter) {
-		logger.warn("The revocation events went back (last id {} here, counter {} in the database): the database was"
-				+ " restored or failed over to a lagging replica? Reloading the revocation log from the start; gateways"
-				+ " resync", held, counter);
+	private Mono<Void> rewind(String evidence, long counter) {
+		logger.warn("The revocation events went back ({}): the database restored, or failed over to a lagging replica?"
+				+ " Reloading the revocation log from the start; gateways resync", evidence);
 		return readAfter(0).doOnNext((events) -> this.log.rewind(events, counter)).doOnNext(this::announceKeys).then();
 	}
 
