@@ -288,7 +288,14 @@ class RevocationFeedClient implements SmartLifecycle {
 		if (ex instanceof WebClientResponseException response
 				&& (response.getStatusCode().value() == 401 || response.getStatusCode().value() == 403)) {
 			logger.warn("The auth service refused this gateway's feed secret (" + response.getStatusCode()
-					+ "): give both the same " + RevocationFeed.SECRET_PROPERTY + "; retrying");
+					+ "): give both the same " + RevocationFeed.SECRET_PROPERTY + "; retrying, less and less often, up to every "
+					+ this.settings.backoff().refusedCap().toSeconds() + " s");
+		}
+		else if (ReconnectBackoff.failureOf(ex) == ReconnectBackoff.Failure.REFUSED) {
+			logger.warn("The revocation feed at " + this.uri + " is not there (" + ex + "): is "
+					+ "portcullis.gateway.revocation.feed-uri the auth service's " + RevocationFeed.PATH
+					+ "? Retrying, less and less often, up to every " + this.settings.backoff().refusedCap().toSeconds()
+					+ " s");
 		}
 		else if (wasConnected) {
 			logger.info("Lost the revocation feed at " + this.uri + " (" + ex + "); reconnecting from id "

@@ -152,7 +152,8 @@ class RevocationFeedClientTests {
 	 * same bound on the shipped figures over 30 s.
 	 */
 	@Test
-	void followWhenFeedAnswers404ThenBacksOffAndConnectsWithinTheCapOnceItServes() throws InterruptedException {
+	void followWhenFeedAnswers404ThenBacksOffAndConnectsWithinTheCapOnceItServes(CapturedOutput output)
+			throws InterruptedException {
 		this.feed = new FakeRevocationFeed(HEARTBEAT);
 		this.feed.refuseWith(HttpResponseStatus.NOT_FOUND);
 		revokeSession(SESSION);
@@ -168,6 +169,7 @@ class RevocationFeedClientTests {
 		Thread.sleep(3000);
 		// 7 or 8 by the schedule; without a back-off (100-500 ms apart) it was 6 to 30
 		assertThat(this.feed.requests().size()).isBetween(5, 10);
+		assertThat(output.getOut()).containsOnlyOnce("is not there").contains("feed-uri");
 		this.feed.refuseWith(null);
 		long serving = System.nanoTime();
 		await().atMost(refusedCap.plusSeconds(1)).pollInterval(Duration.ofMillis(10)).until(() -> revoked(SESSION));
