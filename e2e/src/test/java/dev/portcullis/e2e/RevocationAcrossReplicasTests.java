@@ -206,6 +206,33 @@ class RevocationAcrossReplicasTests {
 
 	@Test
 	@Order(8)
+	void logoutWhenEventIdsWentBackUnderConnectedGatewaysThenBothStillRefuseIt() throws Exception {
+		Session earlier = login(0, register(0));
+		assertThat(post(0, "/auth/logout", earlier, null).statusCode()).isEqualTo(204);
+		assertThat(millisUntilRefusedOnBoth(earlier, System.nanoTime())).isLessThanOrEqualTo(WITHIN.toMillis());
+		Session session = login(1, register(1));
+		// A restore from a backup taken just before that logout: its event and the counter go back one.
+		try (Connection connection = this.db.connect(); Statement statement = connection.createStatement()) {
+			connection.setAutoCommit(false);
+			long last;
+			try (ResultSet rows = statement.executeQuery(
+					"SELECT last_id FROM serial_locks WHERE name = 'revocation_events' FOR UPDATE")) {
+				assertThat(rows.next()).isTrue();
+				last = rows.getLong(1);
+			}
+			statement.executeUpdate("DELETE FROM revocation_events WHERE id = " + last);
+			statement.executeUpdate("UPDATE serial_locks SET last_id = " + (last - 1) + " WHERE name = 'revocation_events'");
+			connection.commit();
+		}
+		// The next logout's event reuses the id both gateways have applied.
+		assertThat(post(1, "/auth/logout", session, null).statusCode()).isEqualTo(204);
+		assertThat(millisUntilRefusedOnBoth(session, System.nanoTime()))
+			.isLessThanOrEqualTo(POLL_INTERVAL.plusSeconds(1).toMillis());
+		assertThat(status(0, earlier)).as("what a gateway held stays enforced").isEqualTo(401);
+	}
+
+	@Test
+	@Order(9)
 	void trafficWhenAllOfThisHappenedThenNoServerErrors() {
 		this.trafficRunning.set(false);
 		assertThat(this.trafficStatuses).as("logged-in traffic through both gateways").containsOnlyKeys(200);

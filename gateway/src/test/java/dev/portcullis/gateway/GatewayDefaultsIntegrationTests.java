@@ -54,6 +54,7 @@ class GatewayDefaultsIntegrationTests {
 	@DynamicPropertySource
 	static void unreachableAuthService(DynamicPropertyRegistry registry) {
 		registry.add("portcullis.gateway.jwks-uri", () -> "http://127.0.0.1:" + deadPort + "/.well-known/jwks.json");
+		registry.add("portcullis.gateway.revocation.feed-uri", () -> "http://127.0.0.1:" + deadPort + "/internal/revocations");
 		registry.add("portcullis.feed-secret", () -> FakeRevocationFeed.SECRET);
 		registry.add("PORTCULLIS_AUTH_URI", authService::uri);
 		// display only, so the readiness answer shows which component holds it back

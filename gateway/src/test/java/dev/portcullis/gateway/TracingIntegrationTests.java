@@ -43,6 +43,7 @@ class TracingIntegrationTests {
 
 	static void gatewayBeforeAuthService(DynamicPropertyRegistry registry) {
 		registry.add("portcullis.gateway.jwks-uri", () -> "http://127.0.0.1:" + deadPort + "/.well-known/jwks.json");
+		registry.add("portcullis.gateway.revocation.feed-uri", () -> "http://127.0.0.1:" + deadPort + "/internal/revocations");
 		registry.add("portcullis.feed-secret", () -> FakeRevocationFeed.SECRET);
 		registry.add("PORTCULLIS_AUTH_URI", authService::uri);
 		registry.add("management.server.port", () -> "0");

@@ -37,14 +37,28 @@ class RevocationFeedController {
 	/** Checks come first and throw, so a refusal is a plain problem+json answer, not a broken stream. */
 	@GetMapping(path = RevocationFeed.PATH, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<Object>> feed(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-			@RequestParam(name = RevocationFeed.AFTER, required = false) String after) {
+			@RequestParam(name = RevocationFeed.AFTER, required = false) String after,
+			@RequestParam(name = RevocationFeed.AFTER_AT, required = false) String afterAt) {
 		this.guard.check(authorization);
 		long afterId = afterId(after);
+		Long afterAtMillis = afterAt(afterAt);
 		if (!this.log.loaded()) {
 			throw new AuthException(ErrorCode.UNAVAILABLE, "The revocation log is still loading; try again shortly",
 					Duration.ofSeconds(1), null);
 		}
-		return this.stream.after(afterId);
+		return this.stream.after(afterId, afterAtMillis);
+	}
+
+	private static Long afterAt(String afterAt) {
+		if (afterAt == null || afterAt.isEmpty()) {
+			return null;
+		}
+		try {
+			return Long.parseLong(afterAt);
+		}
+		catch (NumberFormatException ex) {
+			throw new AuthException(ErrorCode.INVALID_REQUEST, RevocationFeed.AFTER_AT + " must be epoch milliseconds");
+		}
 	}
 
 	private static long afterId(String after) {

@@ -2,6 +2,7 @@ package dev.portcullis.auth.revocation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,9 +17,13 @@ import reactor.core.publisher.Sinks;
  */
 class RevocationLog {
 
-	private final ConcurrentSkipListMap<Long, RevocationEvent> events = new ConcurrentSkipListMap<>();
+	/** Replaced whole by {@link #rewind}, so a reader sees either history, never a half-filled one. */
+	private volatile ConcurrentSkipListMap<Long, RevocationEvent> events = new ConcurrentSkipListMap<>();
 
 	private final AtomicLong lastId = new AtomicLong(-1);
+
+	/** Counts {@link #rewind}s: a stream that saw another value must resync its subscriber. */
+	private final AtomicLong generation = new AtomicLong();
 
 	private final Sinks.Many<Long> grew = Sinks.many().multicast().directBestEffort();
 
@@ -32,6 +37,22 @@ class RevocationLog {
 	/** The highest id this replica knows was assigned; -1 before the first load. */
 	long lastId() {
 		return this.lastId.get();
+	}
+
+	/** Which history the log holds; changes (after {@code lastId}) on every {@link #rewind}. */
+	long generation() {
+		return this.generation.get();
+	}
+
+	/** The held event with this id, or {@code null}. */
+	RevocationEvent held(long id) {
+		return this.events.get(id);
+	}
+
+	/** The held event with the highest id, or {@code null} when none is held. */
+	RevocationEvent newest() {
+		Map.Entry<Long, RevocationEvent> last = this.events.lastEntry();
+		return (last != null) ? last.getValue() : null;
 	}
 
 	/** The held events with an id above {@code afterId}, in id order. */
@@ -55,6 +76,25 @@ class RevocationLog {
 		if (last != before) {
 			this.grew.tryEmitNext(last);
 		}
+	}
+
+	/**
+	 * Replaces everything held with {@code held} and sets {@code lastId}, even lower than before:
+	 * the table's ids went back (a restored database, a failover to a lagging replica). Streams
+	 * are woken, find another generation, and resync their subscribers.
+	 */
+	void rewind(List<RevocationEvent> held, long knownLastId) {
+		ConcurrentSkipListMap<Long, RevocationEvent> replacement = new ConcurrentSkipListMap<>();
+		long last = knownLastId;
+		for (RevocationEvent event : held) {
+			replacement.put(event.id(), event);
+			last = Math.max(last, event.id());
+		}
+		// The events first: a reader that sees the new lastId reads the new history.
+		this.events = replacement;
+		this.lastId.set(last);
+		this.generation.incrementAndGet();
+		this.grew.tryEmitNext(last);
 	}
 
 	/** Forgets events whose {@code until} has passed: no token they affect is valid any more. */

@@ -94,9 +94,45 @@ class RevocationSync implements SmartLifecycle {
 				.doOnSuccess((done) -> logger.info("Revocation log loaded: {} live events, last id {}", this.log.size(),
 						this.log.lastId()));
 		}
-		return readAfter(this.log.lastId()).doOnNext((events) -> this.log.append(events, this.log.lastId()))
-			.doOnNext(this::announceKeys)
+		long held = this.log.lastId();
+		RevocationEvent newest = this.log.newest();
+		// Reads from the newest held event, inclusive, to check that the table still has it.
+		long from = (newest != null) ? newest.id() - 1 : held;
+		return this.repository.lastId()
+			.zipWhen((counter) -> readAfter(from))
+			.flatMap((read) -> {
+				long counter = read.getT1();
+				List<RevocationEvent> events = read.getT2();
+				if (counter < held) {
+					return rewind("its counter is " + counter + ", below the last id " + held + " served here", counter);
+				}
+				if (replaced(newest, events)) {
+					return rewind("id " + newest.id() + " now names another event", counter);
+				}
+				List<RevocationEvent> newer = events.stream().filter((event) -> event.id() > held).toList();
+				this.log.append(newer, held);
+				announceKeys(newer);
+				return Mono.<Void>empty();
+			})
 			.then(Mono.<Void>fromRunnable(this::evict));
+	}
+
+	/** Whether the table holds another event under the newest held event's id: a history that went back and grew again. */
+	private static boolean replaced(RevocationEvent newest, List<RevocationEvent> events) {
+		return newest != null && !events.isEmpty() && events.get(0).id() == newest.id() && !events.get(0).equals(newest);
+	}
+
+	/**
+	 * The table went back (a restored database, a failover to a lagging replica): its counter is
+	 * below what this replica served, or an id it served now names another event. Reloads from
+	 * the start, so events that reuse old ids are served; every open stream then resyncs its
+	 * gateway (see {@link RevocationStream}). Key events are announced as if new, so the key ring
+	 * reloads from the database it now reads.
+	 */
+	private Mono<Void> rewind(String evidence, long counter) {
+		logger.warn("The revocation events went back ({}): the database restored, or failed over to a lagging replica?"
+				+ " Reloading the revocation log from the start; gateways resync", evidence);
+		return readAfter(0).doOnNext((events) -> this.log.rewind(events, counter)).doOnNext(this::announceKeys).then();
 	}
 
 	private Mono<List<RevocationEvent>> readAfter(long afterId) {

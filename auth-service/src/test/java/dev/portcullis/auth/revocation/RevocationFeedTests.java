@@ -1,6 +1,7 @@
 package dev.portcullis.auth.revocation;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,6 +12,7 @@ import dev.portcullis.contract.revocation.RevocationFeed;
 import dev.portcullis.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -134,6 +136,89 @@ class RevocationFeedTests {
 	}
 
 	@Test
+	void feedWhenDatabaseGoesBackUnderAnOpenStreamThenResyncThenEventsReusingIds() {
+		awaitLoaded();
+		String kept = record();
+		awaitInLog(kept);
+		long keptId = this.log.lastId();
+		record();
+		String lost = record();
+		awaitInLog(lost);
+		long last = this.log.lastId();
+		String reused = UUID.randomUUID().toString();
+		feed(last).filter((event) -> RevocationFeed.EVENT_RESYNC.equals(event.event())
+				|| reused.equals(event.data().get("subject")))
+			.take(2)
+			.as(StepVerifier::create)
+			// a restore from a backup taken after the kept event: the two later ones never happened
+			.then(() -> restoreTo(keptId))
+			.assertNext((resync) -> {
+				assertThat(resync.event()).isEqualTo(RevocationFeed.EVENT_RESYNC);
+				assertThat(((Number) resync.data().get("lastId")).longValue()).isEqualTo(keptId);
+			})
+			.then(() -> this.revocations.record(Revocation.session(UUID.fromString(reused), this.clock.instant()))
+				.toFuture())
+			.assertNext((event) -> assertEvent(event, keptId + 1, reused))
+			.expectComplete()
+			.verify(TIMEOUT);
+		assertThat(keptId + 1).as("an id the stream had passed").isLessThan(last);
+	}
+
+	@Test
+	void feedWhenDatabaseGoesBackAndPassesTheOldLastIdBeforeAPollThenResyncThenTheNewEvents() {
+		awaitLoaded();
+		String kept = record();
+		awaitInLog(kept);
+		long keptId = this.log.lastId();
+		String lost = record();
+		awaitInLog(lost);
+		long last = this.log.lastId();
+		UUID first = UUID.randomUUID();
+		UUID second = UUID.randomUUID();
+		// one transaction, so no poll sees the counter below the old last id: only the event under it differs
+		Mono<Void> restoreAndWrite = this.db.sql("DELETE FROM revocation_events WHERE id > :id").bind("id", keptId).then()
+			.then(this.db.sql("UPDATE serial_locks SET last_id = :id WHERE name = 'revocation_events'").bind("id", keptId)
+				.then())
+			.then(this.revocations.record(List.of(Revocation.session(first, this.clock.instant().plusSeconds(1)),
+					Revocation.session(second, this.clock.instant().plusSeconds(1)))))
+			.as(this.transactions::transactional);
+		feed(last).filter((event) -> RevocationFeed.EVENT_RESYNC.equals(event.event())
+				|| second.toString().equals(event.data().get("subject")))
+			.take(2)
+			.as(StepVerifier::create)
+			.then(() -> restoreAndWrite.toFuture())
+			.assertNext((resync) -> assertThat(resync.event()).isEqualTo(RevocationFeed.EVENT_RESYNC))
+			.assertNext((event) -> assertThat(event.id()).isEqualTo(Long.toString(keptId + 2)))
+			.expectComplete()
+			.verify(TIMEOUT);
+		assertThat(keptId + 2).as("the counter passed the old last id").isGreaterThan(last);
+	}
+
+	@Test
+	void feedWhenAfterNamesAnotherEventThanTheClientAppliedThenResyncThenReplayFromTheStart() {
+		awaitLoaded();
+		String subject = record();
+		awaitInLog(subject);
+		long lastId = this.log.lastId();
+		long at = this.log.held(lastId).at();
+		StepVerifier.create(feed(lastId, at + 1).take(1))
+			.assertNext((event) -> assertThat(event.event()).isEqualTo(RevocationFeed.EVENT_RESYNC))
+			.verifyComplete();
+		StepVerifier.create(feed(lastId, at).filter((event) -> !RevocationFeed.EVENT_HEARTBEAT.equals(event.event()))
+			.take(Duration.ofMillis(300)))
+			.as("the event the client applied: nothing to resend")
+			.verifyComplete();
+	}
+
+	void restoreTo(long lastId) {
+		this.db.sql("DELETE FROM revocation_events WHERE id > :id").bind("id", lastId).then()
+			.then(this.db.sql("UPDATE serial_locks SET last_id = :id WHERE name = 'revocation_events'").bind("id", lastId)
+				.then())
+			.as(this.transactions::transactional)
+			.block(TIMEOUT);
+	}
+
+	@Test
 	void feedWhenIdleThenHeartbeatWithTheLastId() {
 		long lastId = awaitLoaded();
 		feed(lastId).filter((event) -> RevocationFeed.EVENT_HEARTBEAT.equals(event.event()))
@@ -148,9 +233,18 @@ class RevocationFeedTests {
 	}
 
 	Flux<ServerSentEvent<Map<String, Object>>> feed(long after) {
+		return feed(RevocationFeed.PATH + "?" + RevocationFeed.AFTER + "=" + after);
+	}
+
+	Flux<ServerSentEvent<Map<String, Object>>> feed(long after, long afterAt) {
+		return feed(RevocationFeed.PATH + "?" + RevocationFeed.AFTER + "=" + after + "&" + RevocationFeed.AFTER_AT + "="
+				+ afterAt);
+	}
+
+	Flux<ServerSentEvent<Map<String, Object>>> feed(String uri) {
 		return this.client.mutate().responseTimeout(Duration.ofSeconds(30)).build()
 			.get()
-			.uri(RevocationFeed.PATH + "?" + RevocationFeed.AFTER + "=" + after)
+			.uri(uri)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + AuthClient.FEED_SECRET)
 			.accept(MediaType.TEXT_EVENT_STREAM)
 			.exchange()

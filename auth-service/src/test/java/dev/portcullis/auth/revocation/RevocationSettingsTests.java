@@ -44,9 +44,9 @@ class RevocationSettingsTests {
 				new FeedGuard(new FeedProperties(AuthClient.FEED_SECRET)), log,
 				new RevocationStream(log, properties, Clock.systemUTC()));
 		assertThatExceptionOfType(AuthException.class)
-			.isThrownBy(() -> controller.feed("Bearer " + AuthClient.FEED_SECRET, "0"))
+			.isThrownBy(() -> controller.feed("Bearer " + AuthClient.FEED_SECRET, "0", null))
 			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.UNAVAILABLE));
-		assertThatExceptionOfType(AuthException.class).isThrownBy(() -> controller.feed(null, "0"))
+		assertThatExceptionOfType(AuthException.class).isThrownBy(() -> controller.feed(null, "0", null))
 			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.FEED_UNAUTHORIZED));
 	}
 

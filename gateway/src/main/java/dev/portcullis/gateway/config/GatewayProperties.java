@@ -1,7 +1,6 @@
 package dev.portcullis.gateway.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -76,6 +75,13 @@ public record GatewayProperties(
 			throw new IllegalArgumentException(
 					"portcullis.gateway.jwks-uri is not set: point it at the auth service's /.well-known/jwks.json");
 		}
+		if (revocation.feedUri() == null) {
+			throw new IllegalArgumentException("portcullis.gateway.revocation.feed-uri is not set: point it at the auth"
+					+ " service's revocation feed, e.g. http://auth-service:8081" + RevocationFeed.PATH
+					+ " (environment PORTCULLIS_FEED_URI; the shipped application.yml derives it from PORTCULLIS_AUTH_URI)."
+					+ " It is not derived from jwks-uri: the key set may be served by another host, and the feed secret"
+					+ " is sent only to the host named here");
+		}
 		requireNotNegative(clockSkew, "clock-skew");
 		if (maxTokenLifetime == null || maxTokenLifetime.isNegative() || maxTokenLifetime.isZero()) {
 			throw new IllegalArgumentException("portcullis.gateway.max-token-lifetime must be positive: set it to the"
@@ -98,7 +104,6 @@ public record GatewayProperties(
 		algorithms = Set.copyOf(algorithms);
 		identityHeaders = List.copyOf(identityHeaders);
 		publicPaths = List.copyOf(publicPaths);
-		revocation = revocation.withDefaultFeedUri(jwksUri);
 	}
 
 	/**
@@ -176,19 +181,26 @@ public record GatewayProperties(
 	}
 
 	/**
-	 * @param feedUri the auth service's revocation feed; by default the JWKS URI's scheme, host
-	 * and port with the path {@value RevocationFeed#PATH}
+	 * @param feedUri the auth service's revocation feed, required: the only host the feed
+	 * secret is sent to. Never derived from {@code jwks-uri}, whose host may be a CDN or any
+	 * other server; the shipped application.yml derives it from the auth service's own origin
+	 * ({@code PORTCULLIS_AUTH_URI}) unless {@code PORTCULLIS_FEED_URI} is set
 	 * @param reconnectDelay first wait before reconnecting after the feed failed; doubles per
-	 * failed attempt up to {@code maxReconnectDelay}
-	 * @param maxReconnectDelay longest wait between reconnection attempts: bounds how long
-	 * after the auth service is back its revocations are enforced
+	 * attempt failed in a row, with jitter (each wait is between half and all of the figure)
+	 * @param maxReconnectDelay longest wait after the feed refused (404, 401 or another 4xx, or
+	 * an answer that is not a stream): a misconfiguration, where each attempt costs the auth
+	 * service a request
+	 * @param maxOutageReconnectDelay longest wait while the feed is unreachable (no answer, a
+	 * 5xx, or a stream that ended or went silent): bounds how long after the auth service is
+	 * back its revocations are enforced
 	 * @param staleAfter silence after which the feed is reconnected and reported stale; three
 	 * of the auth service's heartbeat intervals
 	 * @param maxEntries most session and user revocations held at once; past it the oldest is
 	 * dropped and every token issued before it is refused instead (see the README)
 	 */
-	public record Revocation(URI feedUri, @NotNull @DefaultValue("100ms") Duration reconnectDelay,
-			@NotNull @DefaultValue("500ms") Duration maxReconnectDelay,
+	public record Revocation(URI feedUri, @NotNull @DefaultValue("250ms") Duration reconnectDelay,
+			@NotNull @DefaultValue("30s") Duration maxReconnectDelay,
+			@NotNull @DefaultValue("1s") Duration maxOutageReconnectDelay,
 			@NotNull @DefaultValue("15s") Duration staleAfter,
 			@DefaultValue("20000") int maxEntries) {
 
@@ -198,9 +210,13 @@ public record GatewayProperties(
 						+ " URI such as http://auth-service:8081" + RevocationFeed.PATH + ", got " + feedUri);
 			}
 			requirePositive(reconnectDelay.toMillis(), "revocation.reconnect-delay");
-			if (maxReconnectDelay.compareTo(reconnectDelay) < 0) {
-				throw new IllegalArgumentException(
-						"portcullis.gateway.revocation.max-reconnect-delay must not be shorter than reconnect-delay");
+			if (maxOutageReconnectDelay.compareTo(reconnectDelay) < 0) {
+				throw new IllegalArgumentException("portcullis.gateway.revocation.max-outage-reconnect-delay must not be"
+						+ " shorter than reconnect-delay");
+			}
+			if (maxReconnectDelay.compareTo(maxOutageReconnectDelay) < 0) {
+				throw new IllegalArgumentException("portcullis.gateway.revocation.max-reconnect-delay must not be shorter"
+						+ " than max-outage-reconnect-delay");
 			}
 			requirePositive(staleAfter.toMillis(), "revocation.stale-after");
 			requirePositive(maxEntries, "revocation.max-entries");
@@ -209,23 +225,6 @@ public record GatewayProperties(
 		private static boolean isHttp(URI uri) {
 			return uri.isAbsolute() && uri.getHost() != null
 					&& ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()));
-		}
-
-		/** This, with the feed on the JWKS URI's origin unless a feed URI was given. */
-		Revocation withDefaultFeedUri(URI jwksUri) {
-			if (this.feedUri != null) {
-				return this;
-			}
-			try {
-				URI derived = new URI(jwksUri.getScheme(), null, jwksUri.getHost(), jwksUri.getPort(), RevocationFeed.PATH,
-						null, null);
-				return new Revocation(derived, this.reconnectDelay, this.maxReconnectDelay, this.staleAfter,
-						this.maxEntries);
-			}
-			catch (URISyntaxException | IllegalArgumentException ex) {
-				throw new IllegalArgumentException("Cannot derive the revocation feed from portcullis.gateway.jwks-uri "
-						+ jwksUri + ": set portcullis.gateway.revocation.feed-uri", ex);
-			}
 		}
 
 	}

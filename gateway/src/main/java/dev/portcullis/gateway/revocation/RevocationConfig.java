@@ -28,8 +28,9 @@ class RevocationConfig {
 			FeedSecretProperties secret, Clock clock) {
 		GatewayProperties.Revocation revocation = properties.revocation();
 		return new RevocationFeedClient(WebClient.builder().build(), revocation.feedUri(), secret.feedSecret(),
-				revocations, new RevocationFeedClient.Settings(revocation.reconnectDelay(),
-						revocation.maxReconnectDelay(), revocation.staleAfter()),
+				revocations,
+				new RevocationFeedClient.Settings(new ReconnectBackoff(revocation.reconnectDelay(),
+						revocation.maxReconnectDelay(), revocation.maxOutageReconnectDelay()), revocation.staleAfter()),
 				clock);
 	}
 

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.portcullis.contract.revocation.FeedHeartbeat;
 import dev.portcullis.contract.revocation.RevocationEvent;
@@ -33,10 +34,18 @@ import org.springframework.web.util.UriComponentsBuilder;
  *
  * <p>The stream is held open for as long as the gateway runs. When it fails, ends, or stays
  * silent for longer than {@code staleAfter} (three heartbeats missed), it is opened again after
- * a short back-off, asking for the events after the highest id applied: the auth service
- * replays what was missed. The back-off is capped low so that revocations are enforced within
- * a second of the auth service coming back. Meanwhile the gateway keeps enforcing what it
+ * a {@link ReconnectBackoff back-off}, asking for the events after the highest id applied: the
+ * auth service replays what was missed. The back-off grows to a short cap while the auth service
+ * is unreachable, so revocations are enforced soon after it is back, and to a long one when the
+ * feed refuses (404, 401), so a misconfigured gateway does not hammer it; it starts again from
+ * the shortest once a stream delivers something. Meanwhile the gateway keeps enforcing what it
  * knows; staleness is logged once and reported by {@link RevocationFeedHealthIndicator}.
+ *
+ * <p>Each request also names the {@code at} of the last event applied, so the auth service can
+ * tell when that id now names another event. When the feed's ids went back (its database was
+ * restored, or failed over to a lagging replica) it sends a {@link RevocationFeed#EVENT_RESYNC}:
+ * the gateway drops its position and applies the replay from the start that follows, so new
+ * events that reuse old ids are not skipped.
  */
 class RevocationFeedClient implements SmartLifecycle {
 
@@ -65,6 +74,9 @@ class RevocationFeedClient implements SmartLifecycle {
 	/** Written only by the feed subscription, which is sequential. */
 	private volatile long lastEventId;
 
+	/** The {@code at} of the event {@link #lastEventId} names; 0 with it. */
+	private volatile long lastEventAt;
+
 	private volatile boolean connected;
 
 	private volatile long lastHeardNanos = System.nanoTime();
@@ -74,6 +86,12 @@ class RevocationFeedClient implements SmartLifecycle {
 	private volatile boolean failureReported;
 
 	private volatile Throwable lastFailure;
+
+	/** Attempts failed in a row; written only by the feed subscription, reset by a stream that delivers. */
+	private volatile int failedAttempts;
+
+	/** The wait before the attempt under way or due; zero once a stream delivers. */
+	private volatile Duration backoff = Duration.ZERO;
 
 	/** How late the newest event applied was: applied minus its {@code at}, in milliseconds. */
 	private volatile long newestEventLagMillis;
@@ -97,7 +115,7 @@ class RevocationFeedClient implements SmartLifecycle {
 	public FeedStatus status() {
 		Duration silent = Duration.ofNanos(System.nanoTime() - this.lastHeardNanos);
 		return new FeedStatus(this.connected, this.lastEventId, silent, silent.compareTo(this.settings.staleAfter()) >= 0,
-				this.revocations.size());
+				this.revocations.size(), this.failedAttempts, this.backoff);
 	}
 
 	/**
@@ -114,10 +132,7 @@ class RevocationFeedClient implements SmartLifecycle {
 	 * @return completion only on cancellation
 	 */
 	Mono<Void> follow() {
-		Retry reconnect = Retry.backoff(Long.MAX_VALUE, this.settings.reconnectDelay())
-			.maxBackoff(this.settings.maxReconnectDelay())
-			// a connection that delivered events resets the back-off to its shortest
-			.transientErrors(true);
+		Retry reconnect = Retry.from((failures) -> failures.concatMap((failure) -> Mono.delay(nextDelay(failure.failure()))));
 		return Flux.defer(this::connect)
 			.timeout(this.settings.staleAfter())
 			.doOnNext(this::receive)
@@ -128,13 +143,23 @@ class RevocationFeedClient implements SmartLifecycle {
 			.then();
 	}
 
+	private Duration nextDelay(Throwable failure) {
+		int attempts = this.failedAttempts + 1;
+		this.failedAttempts = attempts;
+		Duration delay = this.settings.backoff()
+			.delay(attempts, ReconnectBackoff.failureOf(failure), ThreadLocalRandom.current().nextDouble());
+		this.backoff = delay;
+		return delay;
+	}
+
 	private Flux<ServerSentEvent<String>> connect() {
-		URI request = UriComponentsBuilder.fromUri(this.uri)
-			.replaceQueryParam(RevocationFeed.AFTER, this.lastEventId)
-			.build(true)
-			.toUri();
+		long after = this.lastEventId;
+		UriComponentsBuilder request = UriComponentsBuilder.fromUri(this.uri).replaceQueryParam(RevocationFeed.AFTER, after);
+		if (after > 0) {
+			request.replaceQueryParam(RevocationFeed.AFTER_AT, this.lastEventAt);
+		}
 		return this.client.get()
-			.uri(request)
+			.uri(request.build(true).toUri())
 			.accept(MediaType.TEXT_EVENT_STREAM)
 			.headers((headers) -> headers.setBearerAuth(this.secret))
 			.exchangeToFlux(this::events);
@@ -147,7 +172,7 @@ class RevocationFeedClient implements SmartLifecycle {
 		MediaType type = response.headers().contentType().orElse(null);
 		if (type == null || !MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type)) {
 			return response.releaseBody()
-				.then(Mono.<ServerSentEvent<String>>error(new IllegalStateException("answered " + type + ", not "
+				.then(Mono.<ServerSentEvent<String>>error(new ReconnectBackoff.NotAFeedException("answered " + type + ", not "
 						+ MediaType.TEXT_EVENT_STREAM + "; is " + this.uri + " the auth service's revocation feed?")))
 				.flux();
 		}
@@ -166,11 +191,19 @@ class RevocationFeedClient implements SmartLifecycle {
 
 	private void receive(ServerSentEvent<String> event) {
 		heard();
+		if (this.failedAttempts != 0) {
+			// a stream that delivers is a success: the next failure starts from the shortest wait
+			this.failedAttempts = 0;
+			this.backoff = Duration.ZERO;
+		}
 		if (RevocationFeed.EVENT_REVOCATION.equals(event.event())) {
 			revocation(event.data());
 		}
 		else if (RevocationFeed.EVENT_HEARTBEAT.equals(event.event())) {
 			heartbeat(event.data());
+		}
+		else if (RevocationFeed.EVENT_RESYNC.equals(event.event())) {
+			resync(event.data());
 		}
 		// anything else, comments included, only shows that the stream is alive
 	}
@@ -181,6 +214,7 @@ class RevocationFeedClient implements SmartLifecycle {
 		if (event != null && event.id() > this.lastEventId) {
 			this.revocations.apply(event);
 			this.lastEventId = event.id();
+			this.lastEventAt = event.at();
 			this.newestEventLagMillis = Math.max(0, this.clock.millis() - event.at());
 		}
 	}
@@ -189,6 +223,17 @@ class RevocationFeedClient implements SmartLifecycle {
 		if (read(data, FeedHeartbeat.class) != null) {
 			this.revocations.forgetExpired(this.clock.millis());
 		}
+	}
+
+	/** The replay from the start that follows is applied whatever its ids. */
+	private void resync(String data) {
+		FeedHeartbeat resync = read(data, FeedHeartbeat.class);
+		// Revocations already held stay: they were made, and each is forgotten at its until.
+		logger.warn("The revocation feed at " + this.uri + " went back (id " + this.lastEventId + " applied here, "
+				+ ((resync != null) ? "last id " + resync.lastId() : "unreadable resync") + " there: its database restored"
+				+ " or failed over?): resyncing from the start of its live window");
+		this.lastEventId = 0;
+		this.lastEventAt = 0;
 	}
 
 	/**
@@ -243,7 +288,14 @@ class RevocationFeedClient implements SmartLifecycle {
 		if (ex instanceof WebClientResponseException response
 				&& (response.getStatusCode().value() == 401 || response.getStatusCode().value() == 403)) {
 			logger.warn("The auth service refused this gateway's feed secret (" + response.getStatusCode()
-					+ "): give both the same " + RevocationFeed.SECRET_PROPERTY + "; retrying");
+					+ "): give both the same " + RevocationFeed.SECRET_PROPERTY + "; retrying, less and less often, up to every "
+					+ this.settings.backoff().refusedCap().toSeconds() + " s");
+		}
+		else if (ReconnectBackoff.failureOf(ex) == ReconnectBackoff.Failure.REFUSED) {
+			logger.warn("The revocation feed at " + this.uri + " is not there (" + ex + "): is "
+					+ "portcullis.gateway.revocation.feed-uri the auth service's " + RevocationFeed.PATH
+					+ "? Retrying, less and less often, up to every " + this.settings.backoff().refusedCap().toSeconds()
+					+ " s");
 		}
 		else if (wasConnected) {
 			logger.info("Lost the revocation feed at " + this.uri + " (" + ex + "); reconnecting from id "
@@ -282,11 +334,10 @@ class RevocationFeedClient implements SmartLifecycle {
 	/**
 	 * How the feed is followed.
 	 *
-	 * @param reconnectDelay first wait before reconnecting; doubles up to the maximum
-	 * @param maxReconnectDelay longest wait between attempts
+	 * @param backoff the wait between failed attempts
 	 * @param staleAfter silence after which the stream is given up and reported stale
 	 */
-	public record Settings(Duration reconnectDelay, Duration maxReconnectDelay, Duration staleAfter) {
+	record Settings(ReconnectBackoff backoff, Duration staleAfter) {
 	}
 
 	/**
@@ -297,9 +348,11 @@ class RevocationFeedClient implements SmartLifecycle {
 	 * @param sinceLastHeard time since the feed last sent anything
 	 * @param stale whether that exceeds the stale-after setting
 	 * @param revocations how many revocations are held
+	 * @param failedAttempts attempts failed in a row (0 once a stream delivers)
+	 * @param backoff the wait before the attempt under way or due (zero once a stream delivers)
 	 */
 	public record FeedStatus(boolean connected, long lastEventId, Duration sinceLastHeard, boolean stale,
-			int revocations) {
+			int revocations, int failedAttempts, Duration backoff) {
 	}
 
 	private static final class FeedEndedException extends IllegalStateException {

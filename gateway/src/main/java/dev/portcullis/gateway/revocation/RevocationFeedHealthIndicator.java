@@ -7,7 +7,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Reports how current the revocation feed is: whether it is connected, the last event id
- * applied and how long ago the feed was last heard from. Always UP: when the feed is
+ * applied, how long ago the feed was last heard from, and while it fails, the attempts failed
+ * in a row and the current wait between them. Always UP: when the feed is
  * unreachable the gateway keeps serving with the revocations it holds, so staleness is made
  * visible here and in the logs, never turned into an unready gateway.
  */
@@ -28,6 +29,8 @@ class RevocationFeedHealthIndicator implements HealthIndicator {
 			.withDetail("lastEventId", status.lastEventId())
 			.withDetail("secondsSinceLastHeard", status.sinceLastHeard().toSeconds())
 			.withDetail("revocations", status.revocations())
+			.withDetail("failedAttempts", status.failedAttempts())
+			.withDetail("backoffMillis", status.backoff().toMillis())
 			.build();
 	}
 

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class GatewayPropertiesTests {
 
 	private static GatewayProperties bind(Map<String, String> extra) {
-		Map<String, String> source = new HashMap<>(Map.of("portcullis.gateway.jwks-uri", "http://auth/jwks.json"));
+		Map<String, String> source = new HashMap<>(Map.of("portcullis.gateway.jwks-uri", "http://auth/jwks.json",
+				"portcullis.gateway.revocation.feed-uri", "http://auth/internal/revocations"));
 		source.putAll(extra);
 		return new Binder(new MapConfigurationPropertySource(source)).bindOrCreate("portcullis.gateway",
 				GatewayProperties.class);
@@ -121,12 +122,23 @@ class GatewayPropertiesTests {
 	}
 
 	@Test
-	void bindWhenNoFeedUriThenDerivedFromJwksUriOrigin() {
-		GatewayProperties properties = bind(Map.of("portcullis.gateway.jwks-uri",
-				"https://auth.internal:8443/prefix/.well-known/jwks.json"));
-		assertThat(properties.revocation().feedUri()).hasToString("https://auth.internal:8443/internal/revocations");
-		assertThat(properties.revocation().reconnectDelay()).isEqualTo(Duration.ofMillis(100));
-		assertThat(properties.revocation().maxReconnectDelay()).isEqualTo(Duration.ofMillis(500));
+	void bindWhenNoFeedUriThenFailsWithHowToFixRatherThanUsingTheJwksHost() {
+		// keys served from another host: the feed secret must never follow them there
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> new Binder(new MapConfigurationPropertySource(
+					Map.of("portcullis.gateway.jwks-uri", "https://keys.cdn.example/.well-known/jwks.json")))
+				.bindOrCreate("portcullis.gateway", GatewayProperties.class))
+			.withStackTraceContaining("portcullis.gateway.revocation.feed-uri is not set")
+			.withStackTraceContaining("PORTCULLIS_FEED_URI")
+			.withStackTraceContaining("not derived from jwks-uri");
+	}
+
+	@Test
+	void bindWhenRevocationDefaultsThenBacksOffToThirtySecondsAfterRefusalsAndOneWhileUnreachable() {
+		GatewayProperties properties = bind(Map.of());
+		assertThat(properties.revocation().reconnectDelay()).isEqualTo(Duration.ofMillis(250));
+		assertThat(properties.revocation().maxReconnectDelay()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(properties.revocation().maxOutageReconnectDelay()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(properties.revocation().staleAfter()).isEqualTo(Duration.ofSeconds(15));
 	}
 
@@ -148,7 +160,10 @@ class GatewayPropertiesTests {
 	void bindWhenMaxReconnectDelayBelowReconnectDelayThenRejected() {
 		assertThatExceptionOfType(BindException.class)
 			.isThrownBy(() -> bind(Map.of("portcullis.gateway.revocation.reconnect-delay", "2s")))
-			.withStackTraceContaining("max-reconnect-delay must not be shorter than reconnect-delay");
+			.withStackTraceContaining("max-outage-reconnect-delay must not be shorter than reconnect-delay");
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> bind(Map.of("portcullis.gateway.revocation.max-reconnect-delay", "500ms")))
+			.withStackTraceContaining("max-reconnect-delay must not be shorter than max-outage-reconnect-delay");
 	}
 
 	@Test

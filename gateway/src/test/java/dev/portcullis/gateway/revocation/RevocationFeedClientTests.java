@@ -3,11 +3,13 @@ package dev.portcullis.gateway.revocation;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import dev.portcullis.contract.revocation.RevocationEvent;
 import dev.portcullis.contract.revocation.RevocationFeed;
 import dev.portcullis.gateway.testing.FakeRevocationFeed;
 import dev.portcullis.testsupport.MutableClock;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,9 +56,13 @@ class RevocationFeedClientTests {
 	}
 
 	private RevocationFeedClient start(URI uri, String secret, Duration staleAfter) {
+		return start(uri, secret, new ReconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(500)),
+				staleAfter);
+	}
+
+	private RevocationFeedClient start(URI uri, String secret, ReconnectBackoff backoff, Duration staleAfter) {
 		this.client = new RevocationFeedClient(WebClient.builder().build(), uri, secret, this.revocations,
-				new RevocationFeedClient.Settings(Duration.ofMillis(100), Duration.ofMillis(500), staleAfter),
-				this.clock);
+				new RevocationFeedClient.Settings(backoff, staleAfter), this.clock);
 		this.client.start();
 		return this.client;
 	}
@@ -138,6 +144,101 @@ class RevocationFeedClientTests {
 		this.feed.start();
 		await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10)).until(() -> revoked(SESSION));
 		assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isLessThan(Duration.ofSeconds(1));
+	}
+
+	/**
+	 * The shipped schedule (250 ms doubling to 30 s after refusals, 1 s while unreachable) scaled
+	 * down ten times, against a feed that answers 404 for 3 s: ReconnectBackoffTests checks the
+	 * same bound on the shipped figures over 30 s.
+	 */
+	@Test
+	void followWhenFeedAnswers404ThenBacksOffAndConnectsWithinTheCapOnceItServes(CapturedOutput output)
+			throws InterruptedException {
+		this.feed = new FakeRevocationFeed(HEARTBEAT);
+		this.feed.refuseWith(HttpResponseStatus.NOT_FOUND);
+		revokeSession(SESSION);
+		Duration refusedCap = Duration.ofSeconds(3);
+		start(this.feed.uri(), FakeRevocationFeed.SECRET,
+				new ReconnectBackoff(Duration.ofMillis(25), refusedCap, Duration.ofMillis(100)), Duration.ofSeconds(5));
+		RevocationFeedHealthIndicator health = new RevocationFeedHealthIndicator(this.client);
+		await().atMost(Duration.ofSeconds(1)).until(() -> this.client.status().failedAttempts() >= 3);
+		Map<String, Object> refused = health.health().getDetails();
+		assertThat(refused).containsEntry("connected", false);
+		assertThat((int) refused.get("failedAttempts")).isGreaterThanOrEqualTo(3);
+		assertThat((long) refused.get("backoffMillis")).isPositive().isLessThanOrEqualTo(refusedCap.toMillis());
+		Thread.sleep(3000);
+		// 7 or 8 by the schedule; without a back-off (100-500 ms apart) it was 6 to 30
+		assertThat(this.feed.requests().size()).isBetween(5, 10);
+		assertThat(output.getOut()).containsOnlyOnce("is not there").contains("feed-uri");
+		this.feed.refuseWith(null);
+		long serving = System.nanoTime();
+		await().atMost(refusedCap.plusSeconds(1)).pollInterval(Duration.ofMillis(10)).until(() -> revoked(SESSION));
+		assertThat(Duration.ofNanos(System.nanoTime() - serving)).isLessThanOrEqualTo(refusedCap.plusMillis(500));
+		// the first heartbeat resets the back-off
+		await().atMost(Duration.ofSeconds(1)).until(() -> this.client.status().failedAttempts() == 0);
+		assertThat(health.health().getDetails()).containsEntry("connected", true)
+			.containsEntry("failedAttempts", 0)
+			.containsEntry("backoffMillis", 0L);
+	}
+
+	@Test
+	void followWhenIdsGoBackUnderAnOpenStreamThenResyncsAndAppliesReusedIds() {
+		this.feed = new FakeRevocationFeed(HEARTBEAT);
+		revokeSession(SESSION);
+		revokeSession("5d0f1b2c-3a4e-4f50-8a61-7b8c9d0e1f23");
+		this.feed.revoke(RevocationEvent.KEY, "k9", now(), now() + 960_000);
+		start(Duration.ofSeconds(5));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.client.status().lastEventId() == 3);
+		// a restored database: only id 1 survives, and the next event is numbered 2 again
+		this.feed.rewindTo(1);
+		RevocationEvent reused = revokeSession(OTHER_SESSION);
+		assertThat(reused.id()).isEqualTo(2);
+		await().atMost(Duration.ofSeconds(2)).until(() -> revoked(OTHER_SESSION));
+		assertThat(this.client.status().lastEventId()).isEqualTo(2);
+		assertThat(revoked(SESSION)).isTrue();
+		assertThat(this.revocations.revokes(USER, OTHER_SESSION, "k9", now())).as("held from before, kept").isTrue();
+		assertThat(this.feed.requests()).as("resynced on the open stream").hasSize(1);
+	}
+
+	@Test
+	void followWhenIdsWentBackWhileDisconnectedThenResyncsFromTheStart(CapturedOutput output) {
+		this.feed = new FakeRevocationFeed(HEARTBEAT);
+		revokeSession(SESSION);
+		revokeSession("5d0f1b2c-3a4e-4f50-8a61-7b8c9d0e1f23");
+		this.feed.revoke(RevocationEvent.KEY, "k9", now(), now() + 960_000);
+		start(Duration.ofSeconds(5));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.client.status().lastEventId() == 3);
+		this.feed.stop();
+		this.feed.rewindTo(1);
+		RevocationEvent reused = revokeSession(OTHER_SESSION);
+		this.feed.start();
+		await().atMost(Duration.ofSeconds(3)).until(() -> revoked(OTHER_SESSION));
+		assertThat(reused.id()).isEqualTo(2);
+		assertThat(this.feed.requests().get(this.feed.requests().size() - 1).after()).isEqualTo("3");
+		assertThat(this.client.status().lastEventId()).isEqualTo(2);
+		assertThat(output.getOut()).contains("went back (id 3 applied here, last id 2 there");
+	}
+
+	@Test
+	void followWhenIdsWentBackAndGrewPastThePositionWhileDisconnectedThenResyncsByTheEventsAt() {
+		this.feed = new FakeRevocationFeed(HEARTBEAT);
+		revokeSession(SESSION);
+		this.clock.advance(Duration.ofSeconds(1));
+		RevocationEvent second = revokeSession("5d0f1b2c-3a4e-4f50-8a61-7b8c9d0e1f23");
+		start(Duration.ofSeconds(5));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.client.status().lastEventId() == 2);
+		this.feed.stop();
+		// id 2 is lost with the restore, then reused, and the counter passes the gateway's position
+		this.feed.rewindTo(1);
+		this.clock.advance(Duration.ofSeconds(1));
+		revokeSession(OTHER_SESSION);
+		this.feed.revoke(RevocationEvent.KEY, "k9", now(), now() + 960_000);
+		this.feed.start();
+		await().atMost(Duration.ofSeconds(3)).until(() -> revoked(OTHER_SESSION));
+		FakeRevocationFeed.Request resumed = this.feed.requests().get(this.feed.requests().size() - 1);
+		assertThat(resumed.after()).isEqualTo("2");
+		assertThat(resumed.afterAt()).isEqualTo(Long.toString(second.at()));
+		assertThat(this.client.status().lastEventId()).isEqualTo(3);
 	}
 
 	@Test

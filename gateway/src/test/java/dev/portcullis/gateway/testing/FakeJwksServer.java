@@ -2,6 +2,8 @@ package dev.portcullis.gateway.testing;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,6 +21,8 @@ public final class FakeJwksServer implements AutoCloseable {
 	private final AtomicReference<String> document = new AtomicReference<>("{\"keys\":[]}");
 
 	private final AtomicInteger hits = new AtomicInteger();
+
+	private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
 	private volatile int port;
 
@@ -43,6 +47,10 @@ public final class FakeJwksServer implements AutoCloseable {
 			.port(this.port)
 			.handle((request, response) -> {
 				this.hits.incrementAndGet();
+				String authorization = request.requestHeaders().get("Authorization");
+				if (authorization != null) {
+					this.authorizations.add(authorization);
+				}
 				return response.header("Content-Type", "application/json")
 					.header("Cache-Control", "public, max-age=300")
 					.sendByteArray(Mono.fromSupplier(() -> this.document.get().getBytes(StandardCharsets.UTF_8)));
@@ -53,6 +61,11 @@ public final class FakeJwksServer implements AutoCloseable {
 
 	public void stop() {
 		this.server.disposeNow();
+	}
+
+	/** Every {@code Authorization} header received; a key set needs none. */
+	public List<String> authorizations() {
+		return List.copyOf(this.authorizations);
 	}
 
 	public int hits() {

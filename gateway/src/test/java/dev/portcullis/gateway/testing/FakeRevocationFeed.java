@@ -28,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Stands in for the auth service's revocation feed, as {@link RevocationFeed} describes it:
  * Server-Sent Events behind a bearer secret, a replay of the events after {@code after}, then
  * live events and (optionally) heartbeats. It records every request, can drop its open
- * streams, and can be stopped and started again on the same port.
+ * streams, can be stopped and started again on the same port, can answer every request with an
+ * error status instead, and can rewind its ids as a restored database would.
  */
 public final class FakeRevocationFeed implements AutoCloseable {
 
@@ -47,6 +48,8 @@ public final class FakeRevocationFeed implements AutoCloseable {
 	private final Duration heartbeatEvery;
 
 	private volatile int port;
+
+	private volatile HttpResponseStatus refusal;
 
 	private volatile DisposableServer server;
 
@@ -68,6 +71,28 @@ public final class FakeRevocationFeed implements AutoCloseable {
 	public void stop() {
 		dropConnections();
 		this.server.disposeNow();
+	}
+
+	/**
+	 * Answers every later request with this status instead of the feed, or serves the feed again.
+	 * @param status the status to answer, or {@code null} to serve the feed
+	 */
+	public void refuseWith(HttpResponseStatus status) {
+		this.refusal = status;
+	}
+
+	/**
+	 * Goes back to id {@code lastId} as a database restored from an older backup would: later
+	 * events are lost and the next one gets {@code lastId + 1}. Open streams get what the auth
+	 * service sends then: a resync, then the replay from the start.
+	 */
+	public void rewindTo(long lastId) {
+		this.events.removeIf((event) -> event.id() > lastId);
+		this.nextId.set(lastId + 1);
+		send(resync());
+		for (RevocationEvent event : this.events) {
+			send(frame(RevocationFeed.EVENT_REVOCATION, event.id(), json.writeValueAsString(event)));
+		}
 	}
 
 	/** Ends every open stream as a restarting auth service would. */
@@ -119,18 +144,32 @@ public final class FakeRevocationFeed implements AutoCloseable {
 		}
 		List<String> after = query.parameters().getOrDefault(RevocationFeed.AFTER, List.of());
 		String authorization = request.requestHeaders().get("Authorization");
+		List<String> afterAt = query.parameters().getOrDefault(RevocationFeed.AFTER_AT, List.of());
 		this.requests.add(new Request(authorization, request.requestHeaders().get("Accept"),
-				after.isEmpty() ? null : after.get(0)));
+				after.isEmpty() ? null : after.get(0), afterAt.isEmpty() ? null : afterAt.get(0)));
+		HttpResponseStatus refused = this.refusal;
+		if (refused != null) {
+			return response.status(refused).send();
+		}
 		if (!("Bearer " + SECRET).equals(authorization)) {
 			return response.status(HttpResponseStatus.UNAUTHORIZED).send();
 		}
-		long afterId = after.isEmpty() ? 0 : Long.parseLong(after.get(0));
+		long asked = after.isEmpty() ? 0 : Long.parseLong(after.get(0));
+		// as the auth service: an after beyond the last id, or naming another event, is answered
+		// with a resync and the replay from the start
+		boolean otherEvent = !afterAt.isEmpty() && this.events.stream()
+			.anyMatch((event) -> event.id() == asked && event.at() != Long.parseLong(afterAt.get(0)));
+		boolean rewound = asked > this.nextId.get() - 1 || otherEvent;
+		long afterId = rewound ? 0 : asked;
 		Stream stream = new Stream(Sinks.many().unicast().onBackpressureBuffer(), Sinks.empty());
 		// registered before the replay is taken, so nothing published in between is lost
 		this.streams.add(stream);
 		Flux<String> replay = Flux.fromIterable(List.copyOf(this.events))
 			.filter((event) -> event.id() > afterId)
 			.map((event) -> frame(RevocationFeed.EVENT_REVOCATION, event.id(), json.writeValueAsString(event)));
+		if (rewound) {
+			replay = Flux.concat(Mono.fromSupplier(this::resync), replay);
+		}
 		Flux<String> heartbeats = (this.heartbeatEvery != null)
 				? Flux.interval(this.heartbeatEvery).map((tick) -> heartbeat()) : Flux.never();
 		Flux<String> body = Flux.merge(replay.concatWith(stream.live().asFlux()), heartbeats)
@@ -148,6 +187,12 @@ public final class FakeRevocationFeed implements AutoCloseable {
 				json.writeValueAsString(new FeedHeartbeat(lastId, System.currentTimeMillis())));
 	}
 
+	private String resync() {
+		long lastId = this.nextId.get() - 1;
+		return frame(RevocationFeed.EVENT_RESYNC, null,
+				json.writeValueAsString(new FeedHeartbeat(lastId, System.currentTimeMillis())));
+	}
+
 	private static String frame(String name, Long id, String data) {
 		return ((id != null) ? "id: " + id + "\n" : "") + "event: " + name + "\ndata: " + data + "\n\n";
 	}
@@ -160,7 +205,7 @@ public final class FakeRevocationFeed implements AutoCloseable {
 	}
 
 	/** One request as the feed received it. */
-	public record Request(String authorization, String accept, String after) {
+	public record Request(String authorization, String accept, String after, String afterAt) {
 	}
 
 	private record Stream(Sinks.Many<String> live, Sinks.Empty<Void> closed) {
