@@ -40,6 +40,23 @@ class DocumentationLinksTests {
 	}
 
 	@Test
+	void walkthroughWhenReadmeAndQuickstartComparedThenTheSameCommands() throws IOException {
+		List<String> readme = Files.readAllLines(Manifests.REPO.resolve("README.md"));
+		int section = readme.indexOf("## Try it");
+		assertThat(section).as("README.md has a \"## Try it\" section").isNotNegative();
+		int open = readme.subList(section, readme.size()).indexOf("```sh") + section;
+		int close = readme.subList(open + 1, readme.size()).indexOf("```") + open + 1;
+		List<String> fromReadme = readme.subList(open + 1, close);
+		List<String> quickstart = Files.readAllLines(Manifests.REPO.resolve("quickstart"));
+		int start = quickstart.indexOf(quickstart.stream().filter(line -> line.startsWith("Try it")).findFirst().orElseThrow()) + 1;
+		List<String> printed = quickstart.subList(start, quickstart.subList(start, quickstart.size()).indexOf("") + start)
+			.stream()
+			.map(line -> line.strip().replace("\\$", "$"))
+			.toList();
+		assertThat(fromReadme).as("the README's walkthrough").hasSizeGreaterThan(5).isEqualTo(printed);
+	}
+
+	@Test
 	void brokenWhenFileOrHeadingIsMissingThenEachIsReported(@TempDir Path root) throws IOException {
 		Files.createDirectories(root.resolve("docs"));
 		Files.writeString(root.resolve("docs/page.md"), """
