@@ -25,6 +25,8 @@ public enum ErrorCode {
 	TOO_MANY_ATTEMPTS("too_many_attempts"),
 	BUSY("busy"),
 	FEED_UNAUTHORIZED("feed_unauthorized"),
+	ADMIN_UNAUTHORIZED("admin_unauthorized"),
+	ADMIN_DISABLED("admin_disabled"),
 	UNAVAILABLE(ErrorCodes.UNAVAILABLE),
 	INTERNAL("internal_error");
 
