@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import dev.portcullis.contract.ErrorCodes;
 import dev.portcullis.contract.revocation.RevocationEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -74,14 +75,42 @@ public final class RevocationList {
 	 * @return true when the token must be refused
 	 */
 	public boolean revokes(String userId, String sessionId, String keyId, long issuedAtMillis) {
+		return refusal(userId, sessionId, keyId, issuedAtMillis) != null;
+	}
+
+	/**
+	 * Why a verified token must be refused, if it must. A session that has ended wins over a
+	 * withdrawn key: no refresh can help it, while a token of a withdrawn key only needs a new one.
+	 * @param userId the token's {@code sub}
+	 * @param sessionId the token's {@code sid}
+	 * @param keyId the {@code kid} of the key that signed it
+	 * @param issuedAtMillis the token's {@code iat}, in epoch milliseconds
+	 * @return null to let it through, {@link ErrorCodes#SESSION_REVOKED} when its session (or its
+	 * user's tokens up to then) were revoked, {@link ErrorCodes#KEY_WITHDRAWN} when only its
+	 * signing key was withdrawn
+	 */
+	public String refusal(String userId, String sessionId, String keyId, long issuedAtMillis) {
 		if (this.empty) {
-			return false;
+			return null;
 		}
-		if (this.sessions.containsKey(sessionId) || this.keys.containsKey(keyId)) {
-			return true;
+		if (this.sessions.containsKey(sessionId)) {
+			return ErrorCodes.SESSION_REVOKED;
 		}
 		NotBefore notBefore = this.users.get(userId);
-		return notBefore != null && issuedAtMillis < notBefore.refusedBelowMillis();
+		if (notBefore != null && issuedAtMillis < notBefore.refusedBelowMillis()) {
+			return ErrorCodes.SESSION_REVOKED;
+		}
+		return this.keys.containsKey(keyId) ? ErrorCodes.KEY_WITHDRAWN : null;
+	}
+
+	/**
+	 * Whether the feed withdrew this key (and still remembers it): a token naming it that no
+	 * longer verifies, because the key left the JWK Set too, was signed before the withdrawal.
+	 * @param keyId a {@code kid}
+	 * @return true for a withdrawn key
+	 */
+	public boolean withdrew(String keyId) {
+		return !this.empty && keyId != null && this.keys.containsKey(keyId);
 	}
 
 	/**
