@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
+import java.util.stream.Collectors;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.KeyUse;
@@ -201,9 +202,10 @@ public class KeyRing {
 	}
 
 	private Mono<KeySet> liveKeys(Instant now) {
-		return this.repository.findLive(now.minus(this.tokenLifetime))
-			.collectList()
-			.map((keys) -> new KeySet(keys, this.tokenLifetime));
+		Instant after = now.minus(this.tokenLifetime);
+		return Mono.zip(this.repository.findLive(after).collectList(),
+				this.repository.findWithdrawnKids(after).collect(Collectors.toSet()))
+			.map((found) -> new KeySet(found.getT1(), this.tokenLifetime, found.getT2()));
 	}
 
 	/**

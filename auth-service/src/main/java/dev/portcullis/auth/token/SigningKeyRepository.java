@@ -125,6 +125,14 @@ class SigningKeyRepository {
 			.then();
 	}
 
+	/** Kids of the keys withdrawn after {@code withdrawnAfter}: tokens they signed may still be presented. */
+	Flux<String> findWithdrawnKids(Instant withdrawnAfter) {
+		return this.db.sql("SELECT kid FROM signing_keys WHERE withdrawn_at > :after")
+			.bind("after", Times.db(withdrawnAfter))
+			.map((row) -> row.get("kid", String.class))
+			.all();
+	}
+
 	/** Whether a key of that kid is stored and not withdrawn: a cheap look-up before any key work. */
 	Mono<Boolean> isWithdrawable(String kid) {
 		return this.db.sql("SELECT COUNT(*) AS n FROM signing_keys WHERE kid = :kid AND withdrawn_at IS NULL")

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.nimbusds.jwt.SignedJWT;
+import dev.portcullis.auth.AuthException;
+import dev.portcullis.auth.ErrorCode;
 import dev.portcullis.auth.config.AuthProperties;
 import dev.portcullis.auth.crypto.Randoms;
 import dev.portcullis.auth.revocation.Revocations;
@@ -122,7 +124,8 @@ class KeyReplicaTests {
 
 	@Test
 	void withdrawWhenSigningKeyThenUnpublishedKeyEventAndANewKeySignsAtOnce() throws Exception {
-		String kid = kidOf(issue());
+		String signedBefore = issue();
+		String kid = kidOf(signedBefore);
 		long lastEvent = lastEventId();
 		WebTestClient management = management();
 
@@ -143,6 +146,12 @@ class KeyReplicaTests {
 		assertThat(kidOf(token)).isNotEqualTo(kid);
 		assertThat(publishedKids()).contains(kidOf(token));
 		assertThat(this.verifier.verify(token).block(TIMEOUT).roles()).containsExactly("user");
+		// not token_invalid, which a client takes for a logout: its session is intact, a refresh cures it
+		this.verifier.verify(signedBefore)
+			.as(StepVerifier::create)
+			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOfSatisfying(AuthException.class,
+					(refused) -> assertThat(refused.code()).isEqualTo(ErrorCode.KEY_WITHDRAWN)))
+			.verify(TIMEOUT);
 		management.get().uri("/actuator/signingkeys").exchange().expectStatus().isOk()
 			.expectBody()
 			.jsonPath("$[?(@.kid == '" + kid + "')].state").isEqualTo(List.of("withdrawn"))
