@@ -5,9 +5,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.portcullis.auth.AuthException;
 import dev.portcullis.auth.ErrorCode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -17,6 +20,7 @@ import org.springframework.web.server.WebFilterChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+@ExtendWith(OutputCaptureExtension.class)
 class AdminOperationsFilterTests {
 
 	static final String SECRET = "admin-secret-for-these-tests-0123456789";
@@ -87,6 +91,16 @@ class AdminOperationsFilterTests {
 		assertThat(this.passed).isFalse();
 		run(this.off, MockServerHttpRequest.get("/actuator/health")).verifyComplete();
 		assertThat(this.passed).isTrue();
+	}
+
+	@Test
+	void guardWhenNoSecretConfiguredThenStartUpSaysTheOperationsAreOffOnce(CapturedOutput output) {
+		int before = output.getAll().length();
+		new AdminGuard(new AdminProperties(null));
+		new AdminGuard(new AdminProperties(SECRET));
+		String logged = output.getAll().substring(before);
+		assertThat(logged.split("Admin operations on the management port", -1)).hasSize(2);
+		assertThat(logged).contains("set portcullis.admin-secret (PORTCULLIS_ADMIN_SECRET)").doesNotContain(SECRET);
 	}
 
 	@Test

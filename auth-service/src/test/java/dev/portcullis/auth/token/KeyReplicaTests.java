@@ -17,6 +17,7 @@ import dev.portcullis.auth.revocation.Revocations;
 import dev.portcullis.auth.support.AuthClient;
 import dev.portcullis.auth.support.AuthServiceTest;
 import dev.portcullis.auth.support.Times;
+import dev.portcullis.contract.AuthCookies;
 import dev.portcullis.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -152,6 +153,9 @@ class KeyReplicaTests {
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOfSatisfying(AuthException.class,
 					(refused) -> assertThat(refused.code()).isEqualTo(ErrorCode.KEY_WITHDRAWN)))
 			.verify(TIMEOUT);
+		this.client.get().uri("/auth/me").cookie(AuthCookies.ACCESS, signedBefore).exchange()
+			.expectStatus().isUnauthorized()
+			.expectBody().jsonPath("$.code").isEqualTo("key_withdrawn");
 		management.get().uri("/actuator/signingkeys").exchange().expectStatus().isOk()
 			.expectBody()
 			.jsonPath("$[?(@.kid == '" + kid + "')].state").isEqualTo(List.of("withdrawn"))
