@@ -1,9 +1,11 @@
 // The demo page and portcullis-client.js in a real Chromium, through a running gateway.
 //
-//   PORTCULLIS_GATEWAY_URL=http://localhost:8080 PORTCULLIS_ACCESS_TTL_MS=3000 npm test
+//   PORTCULLIS_GATEWAY_URL=http://localhost:8080 PORTCULLIS_ACCESS_TTL_MS=3000 \
+//   PORTCULLIS_AUTH_MANAGEMENT_URL=http://127.0.0.1:9081 PORTCULLIS_ADMIN_SECRET=... npm test
 //
 // The gateway must serve the demo page at / and the auth service must issue access tokens that
-// live PORTCULLIS_ACCESS_TTL_MS (a few seconds: every expiry step waits that long). Normally the
+// live PORTCULLIS_ACCESS_TTL_MS (a few seconds: every expiry step waits that long), with its
+// management port and admin secret given (one step withdraws a signing key). Normally the
 // JUnit class BrowserTests starts Portcullis that way and runs this file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +16,8 @@ import { chromium } from 'playwright-core';
 
 const GATEWAY = required('PORTCULLIS_GATEWAY_URL').replace(/\/$/, '');
 const ACCESS_TTL_MS = Number(process.env.PORTCULLIS_ACCESS_TTL_MS ?? 3000);
+const MANAGEMENT = required('PORTCULLIS_AUTH_MANAGEMENT_URL').replace(/\/$/, '');
+const ADMIN_SECRET = required('PORTCULLIS_ADMIN_SECRET');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../target/browser-screenshots/', import.meta.url));
 const ACCESS = '__Host-access_token';
@@ -177,6 +181,67 @@ step('live echo across access-token expiry then the socket refreshes once and re
 	await a.tab1.waitForSelector('#echo-log[data-state="closed"]');
 });
 
+step('signing key withdrawn by an operator then the next call refreshes once and carries on, not logged out', async () => {
+	await a.tab1.bringToFront();
+	const signing = keyIdOf(await freshAccessToken(a));
+	// what a web page can do: a no-cors POST, which carries no Authorization, changes nothing
+	await a.tab1.evaluate(async (url) => {
+		try {
+			await fetch(url, { method: 'POST', mode: 'no-cors' });
+		}
+		catch {
+			// refused by the browser or the network: as harmless as an answer it cannot read
+		}
+	}, `${MANAGEMENT}/actuator/signingkeys/${encodeURIComponent(signing)}`);
+	assert.ok((await publishedKids()).includes(signing), 'a browser request did not withdraw the key');
+
+	// Tokens live ACCESS_TTL_MS here, and generating the replacement key can take longer on a busy
+	// machine. So the browser keeps renewing its cookies while the withdrawal runs and keeps the
+	// last token the withdrawn key signed: issued just before the withdrawal took effect. If that
+	// token still expires before the gateway hears of it, the round is tried again.
+	for (let attempt = 1; ; attempt++) {
+		let token = await freshAccessToken(a);
+		const kid = keyIdOf(token);
+		let withdrawn = false;
+		const withdrawal = withdrawKey(kid).finally(() => {
+			withdrawn = true;
+		});
+		while (!withdrawn) {
+			const fresh = await freshAccessToken(a);
+			if (keyIdOf(fresh) === kid) {
+				token = fresh;
+			}
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		await withdrawal;
+		await keepAccessCookie(a.context, token);
+		const seen = await gatewayAnswer(token);
+		if (seen !== 'key_withdrawn') {
+			assert.ok(attempt < 3, `the gateway answered ${seen}, not key_withdrawn, three times`);
+			continue;
+		}
+		const refreshesBefore = a.refreshes.length;
+		const calls = await callCount(a.tab1);
+		const refused = a.tab1.waitForResponse((response) => new URL(response.url()).pathname === '/api/hello'
+			&& response.status() === 401);
+		await a.tab1.click('#call-upstream');
+		const code = (await (await refused).json()).code;
+		await waitForCall(a.tab1, calls + 1);
+		if (code !== 'key_withdrawn' && attempt < 3) {
+			continue;
+		}
+		assert.equal(code, 'key_withdrawn');
+		assert.equal(await a.tab1.getAttribute('#upstream-result', 'data-status'), '200', 'retried after one refresh');
+		assert.equal(a.refreshes.length - refreshesBefore, 1, 'exactly one refresh');
+		assert.deepEqual(await loggedOutEvents(a.tab1), []);
+		assert.equal(await a.tab1.getAttribute('#status', 'data-state'), 'signed-in');
+		const renewed = (await authCookies(a.context)).get(ACCESS).value;
+		assert.notEqual(keyIdOf(renewed), kid, 'the new token is signed by another key');
+		await screenshot(a.tab1, '05d-key-withdrawn-refreshed');
+		return;
+	}
+});
+
 step('revoke a session in one tab then the other browser tab is logged out on its next call', async () => {
 	Object.assign(b, await newBrowserContext());
 	b.tab = await openDemo(b.context);
@@ -315,6 +380,52 @@ async function authCookies(context) {
 	const cookies = await context.cookies(GATEWAY + '/auth/');
 	return new Map(cookies.filter((cookie) => cookie.name === ACCESS || cookie.name === REFRESH)
 		.map((cookie) => [cookie.name, cookie]));
+}
+
+/** Renews the browser's cookies now (the page's own fetch) and returns the new access token. */
+async function freshAccessToken(browserContext) {
+	const tab = browserContext.tab1 ?? browserContext.tab;
+	assert.equal(await tab.evaluate(async () => (await fetch('/auth/refresh', { method: 'POST' })).status), 200);
+	return (await authCookies(browserContext.context)).get(ACCESS).value;
+}
+
+function keyIdOf(token) {
+	return JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')).kid;
+}
+
+async function publishedKids() {
+	const jwks = await (await fetch(GATEWAY + '/.well-known/jwks.json')).json();
+	return jwks.keys.map((key) => key.kid);
+}
+
+/** Puts this access token (back) in the browser, as the auth service set it: the page's next call sends it. */
+async function keepAccessCookie(context, token) {
+	const { exp } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+	// domain and path rather than url: Chromium refuses a Secure cookie given with an http: url
+	await context.addCookies([{ name: ACCESS, value: token, domain: new URL(GATEWAY).hostname, path: '/', httpOnly: true,
+		secure: true, sameSite: 'Lax', expires: exp }]);
+}
+
+/** What an operator does: POST /actuator/signingkeys/{kid} on the auth service's management port, with the admin secret. */
+async function withdrawKey(kid) {
+	const response = await fetch(`${MANAGEMENT}/actuator/signingkeys/${encodeURIComponent(kid)}`,
+		{ method: 'POST', headers: { Authorization: `Bearer ${ADMIN_SECRET}` } });
+	assert.equal(response.status, 200, `withdrawal of ${kid}: ${await response.text()}`);
+}
+
+/** Polls the gateway with this access token (at most 2 s) until it refuses it; returns the refusal's code. */
+async function gatewayAnswer(accessToken) {
+	const deadline = Date.now() + 2000;
+	let seen;
+	while (Date.now() < deadline) {
+		const response = await fetch(GATEWAY + '/api/hello', { headers: { Cookie: `${ACCESS}=${accessToken}` } });
+		seen = response.status === 401 ? (await response.json()).code : response.status;
+		if (response.status === 401) {
+			return seen;
+		}
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+	return seen;
 }
 
 /** Waits (at most 2 s) until the gateway refuses this access token with session_revoked. */

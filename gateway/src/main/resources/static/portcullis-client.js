@@ -14,6 +14,7 @@
  * | close            | meaning                                  | what openSocket does |
  * |------------------|------------------------------------------|----------------------|
  * | 4401 `token_expired`   | the token that opened the socket expired | refreshes once, reconnects once |
+ * | 4401 `key_withdrawn`   | an operator withdrew the key that signed it; the session goes on | refreshes once, reconnects once |
  * | 4401 `session_revoked` | logout, revocation, logout everywhere    | clears the cookies, dispatches {@link LOGGED_OUT_EVENT}; no refresh |
  * | closed before open     | the upgrade was refused (the browser hides the 401/403) | refreshes once, reconnects once; a refresh answered 401 dispatches {@link LOGGED_OUT_EVENT} |
  * | anything else          | the upstream or the network ended it     | `onClose`; reconnecting is up to the app |
@@ -30,6 +31,9 @@ const REFRESHABLE = new Set([
 	// The browser drops the access cookie when its Max-Age (the token lifetime) runs out, so an
 	// expired session usually shows up as a missing token while the refresh cookie is still live.
 	'token_missing',
+	// The key that signed the token was withdrawn (say it leaked): the session is intact and the
+	// refreshed token is signed by another key. Never a logout.
+	'key_withdrawn',
 ]);
 
 /**
@@ -40,7 +44,7 @@ const SESSION_REVOKED = 'session_revoked';
 
 /**
  * WebSocket close code with which the gateway ends a socket whose access ended; the close reason
- * is the 401 `code` (`token_expired` or `session_revoked`).
+ * is the 401 `code` (`token_expired`, `key_withdrawn` or `session_revoked`).
  */
 export const ACCESS_ENDED = 4401;
 
@@ -113,8 +117,8 @@ export function configure({ baseUrl: url } = {}) {
 
 /**
  * `fetch` for calls that need the access cookie. Sends credentials; on a 401 whose `code` is
- * `token_expired` (or `token_missing`: the browser has already dropped the expired cookie) it
- * refreshes once, single-flight across concurrent calls in this tab and across tabs, then retries
+ * `token_expired` (or `token_missing`: the browser has already dropped the expired cookie, or
+ * `key_withdrawn`: the key that signed it was withdrawn) it refreshes once, single-flight across concurrent calls in this tab and across tabs, then retries
  * the call once. Any other 401, or a refresh answered with 401, dispatches
  * {@link LOGGED_OUT_EVENT} (once per failed call, so listeners should be idempotent); the 401
  * response is still returned to the caller. On `session_revoked` (the session was ended elsewhere)
@@ -164,7 +168,7 @@ export async function authFetch(input, init = {}) {
 /**
  * Opens a WebSocket through the gateway that survives access-token expiry: the browser sends the
  * access cookie with the upgrade, and when the gateway ends the socket because the token expired
- * (close 4401 `token_expired`) the socket is refreshed and reopened once, transparently; the app
+ * (close 4401 `token_expired`, or `key_withdrawn`) the socket is refreshed and reopened once, transparently; the app
  * sees another `onOpen`. A socket whose upgrade fails (browsers do not reveal the status of a
  * refused upgrade; usually an access cookie that expired while the page was idle) gets one
  * refresh and one retry as well. When the session has ended (4401 `session_revoked`, or a refresh

@@ -17,6 +17,7 @@ public enum ErrorCode {
 	TOKEN_EXPIRED(ErrorCodes.TOKEN_EXPIRED),
 	TOKEN_INVALID(ErrorCodes.TOKEN_INVALID),
 	SESSION_REVOKED(ErrorCodes.SESSION_REVOKED),
+	KEY_WITHDRAWN(ErrorCodes.KEY_WITHDRAWN),
 	SESSION_NOT_FOUND("session_not_found"),
 	NOT_FOUND("not_found"),
 	METHOD_NOT_ALLOWED("method_not_allowed"),
@@ -25,6 +26,8 @@ public enum ErrorCode {
 	TOO_MANY_ATTEMPTS("too_many_attempts"),
 	BUSY("busy"),
 	FEED_UNAUTHORIZED("feed_unauthorized"),
+	ADMIN_UNAUTHORIZED("admin_unauthorized"),
+	ADMIN_DISABLED("admin_disabled"),
 	UNAVAILABLE(ErrorCodes.UNAVAILABLE),
 	INTERNAL("internal_error");
 

@@ -21,6 +21,12 @@ public final class ErrorCodes {
 	/** The session behind a valid access token has ended (logout, revocation, theft): log in. */
 	public static final String SESSION_REVOKED = "session_revoked";
 
+	/**
+	 * The access token was signed by a key an operator has since withdrawn; its session is not
+	 * over: refresh once (the new token is signed by another key), then retry. Not a logout.
+	 */
+	public static final String KEY_WITHDRAWN = "key_withdrawn";
+
 	public static final String CSRF_REJECTED = "csrf_rejected";
 
 	/** A path with dot segments or encoded separators, which servers behind may read differently. */

@@ -143,8 +143,13 @@ final class AppProcesses implements AutoCloseable {
 
 	/** The arguments every auth service needs: its port, the secrets, the management port out of the way. */
 	static List<String> authArgs(int port) {
-		return List.of("--server.port=" + port, "--management.server.port=0", "--portcullis.auth.master-secret=" + MASTER_SECRET,
-				"--portcullis.feed-secret=" + FEED_SECRET);
+		return authArgs(port, 0);
+	}
+
+	/** As {@link #authArgs(int)}, with the management port a test calls ({@code 0}: any free one). */
+	static List<String> authArgs(int port, int managementPort) {
+		return List.of("--server.port=" + port, "--management.server.port=" + managementPort,
+				"--portcullis.auth.master-secret=" + MASTER_SECRET, "--portcullis.feed-secret=" + FEED_SECRET);
 	}
 
 	/** The arguments every gateway needs: its port, the auth service and upstream it fronts, the feed secret. */

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The demo page and {@code portcullis-client.js} driven in a real Chromium by Playwright
  * ({@code e2e/browser/spa.test.js}) against the released jars: login, a proxied call, transparent
  * refresh after expiry, two tabs refreshing at once, a WebSocket that reconnects across token
- * expiry, revocation and logout. Screenshots of every step land in
+ * expiry, a withdrawn signing key (one refresh, not a logout), revocation and logout. Screenshots of every step land in
  * {@code target/browser-screenshots}.
  */
 class BrowserTests {
@@ -24,18 +24,22 @@ class BrowserTests {
 
 	static final Duration NODE_TIMEOUT = Duration.ofMinutes(5);
 
+	/** Turns on signing-key withdrawal, which one step performs. */
+	static final String ADMIN_SECRET = "browser-test-admin-secret-0123456789abcdef";
+
 	@Test
-	void demoPageWhenDrivenInChromiumThenLoginRefreshTwoTabsSocketRevokeAndLogoutWork() throws Exception {
+	void demoPageWhenDrivenInChromiumThenLoginRefreshTwoTabsSocketKeyWithdrawalRevokeAndLogoutWork() throws Exception {
 		BrowserToolchain browser = BrowserToolchain.requireOrSkip();
 		Path data = Files.createTempDirectory("portcullis-browser");
 		List<String> auth = List.of("--spring.profiles.active=embedded", "--PORTCULLIS_DATA_DIR=" + data,
-				"--portcullis.auth.access-token-ttl=" + ACCESS_TTL.toSeconds() + "s");
+				"--portcullis.auth.access-token-ttl=" + ACCESS_TTL.toSeconds() + "s", "--portcullis.admin-secret=" + ADMIN_SECRET);
 		try (Portcullis portcullis = Portcullis.start("browser", auth, List.of("--portcullis.gateway.clock-skew=0s"))) {
 			// localhost, not 127.0.0.1: the page's origin, which same-origin fetches send as Sec-Fetch-Site
 			String gateway = "http://localhost:" + portcullis.gatewayPort;
 			BrowserToolchain.Result run = browser.run("spa.test.js",
 					Map.of("PORTCULLIS_GATEWAY_URL", gateway, "PORTCULLIS_ACCESS_TTL_MS",
-							Long.toString(ACCESS_TTL.toMillis())),
+							Long.toString(ACCESS_TTL.toMillis()), "PORTCULLIS_AUTH_MANAGEMENT_URL",
+							"http://127.0.0.1:" + portcullis.authManagementPort, "PORTCULLIS_ADMIN_SECRET", ADMIN_SECRET),
 					NODE_TIMEOUT, Path.of("target", "browser-tests", "spa.test.log"));
 			System.out.println(run.output());
 			assertThat(run.exitCode()).as("node --test spa.test.js (stopped after %s if null); its output:%n%s",

@@ -101,6 +101,38 @@ class DockerComposeTests {
 	static final Map<String, String> MANAGEMENT_PORT_VARIABLE = Map.of("gateway", "PORTCULLIS_MANAGEMENT_PORT",
 			"auth-service", "PORTCULLIS_AUTH_MANAGEMENT_PORT");
 
+	/** Each app's management address setting: loopback in its config, opened by compose. */
+	static final Map<String, String> MANAGEMENT_ADDRESS_VARIABLE = Map.of("gateway", "PORTCULLIS_MANAGEMENT_ADDRESS",
+			"auth-service", "PORTCULLIS_AUTH_MANAGEMENT_ADDRESS");
+
+	/**
+	 * Outside compose (./quickstart, a plain java -jar) the management ports listen on loopback
+	 * only; in compose Prometheus reaches them over the private network, so each app service opens
+	 * its own there, and none publishes it.
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void composeWhenReadThenManagementPortsLoopbackByDefaultAndOpenOnlyOnTheComposeNetwork() throws IOException {
+		Map<String, Object> compose = new Yaml().load(Files.readString(REPO.resolve("docker-compose.yml")));
+		Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+		List<String> opened = new ArrayList<>();
+		for (Map.Entry<String, Map<String, Object>> service : services.entrySet()) {
+			String module = module(service.getValue());
+			String variable = MANAGEMENT_ADDRESS_VARIABLE.get(module);
+			if (variable == null) {
+				continue;
+			}
+			assertThat(defaultOf(CONFIG_OF.get(module), variable)).as(variable + " default").isEqualTo("127.0.0.1");
+			Map<String, Object> environment = (Map<String, Object>) service.getValue().getOrDefault("environment", Map.of());
+			assertThat(environment).as(service.getKey()).containsEntry(variable, "0.0.0.0");
+			String port = defaultOf(CONFIG_OF.get(module), MANAGEMENT_PORT_VARIABLE.get(module));
+			assertThat((List<String>) service.getValue().getOrDefault("ports", List.of())).as(service.getKey() + " ports")
+				.noneMatch((published) -> published.endsWith(":" + port));
+			opened.add(service.getKey());
+		}
+		assertThat(opened).contains("gateway", "auth-service", "gateway-2", "auth-service-2");
+	}
+
 	/**
 	 * The Portcullis meters the dashboard charts, as the apps register them (Micrometer names),
 	 * and their kinds; the dashboard may query only

@@ -19,6 +19,9 @@ final class Portcullis implements AutoCloseable {
 
 	final int authPort = AppProcesses.freePort();
 
+	/** The auth service's management port (loopback), for tests that call its operations. */
+	final int authManagementPort = AppProcesses.freePort();
+
 	final int upstreamPort = AppProcesses.freePort();
 
 	final Path logs;
@@ -35,7 +38,7 @@ final class Portcullis implements AutoCloseable {
 		Portcullis portcullis = new Portcullis(name);
 		try {
 			portcullis.processes.launch("sample-upstream", "sample-upstream", List.of("--server.port=" + portcullis.upstreamPort));
-			List<String> auth = new ArrayList<>(AppProcesses.authArgs(portcullis.authPort));
+			List<String> auth = new ArrayList<>(AppProcesses.authArgs(portcullis.authPort, portcullis.authManagementPort));
 			auth.addAll(authArgs);
 			portcullis.processes.launch("auth-service", "auth-service", auth);
 			portcullis.processes.awaitHttp(portcullis.authPort, "/.well-known/jwks.json");

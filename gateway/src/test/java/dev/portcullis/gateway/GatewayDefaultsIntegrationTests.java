@@ -12,7 +12,9 @@ import dev.portcullis.gateway.testing.EchoUpstream;
 import dev.portcullis.gateway.testing.FakeRevocationFeed;
 import dev.portcullis.gateway.testing.TestKeys;
 import dev.portcullis.gateway.testing.TestTokens;
+import dev.portcullis.testsupport.ListeningSockets;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -82,6 +84,14 @@ class GatewayDefaultsIntegrationTests {
 			.filter((route) -> route.getId().equals(id))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("no route " + id));
+	}
+
+	/** As {@code ss -ltn} shows it: tests move the port, the address is the shipped one. */
+	@Test
+	void managementPortWhenShippedSettingsThenListensOnLoopbackOnly() throws IOException {
+		Assumptions.assumeTrue(ListeningSockets.available(), "no /proc/net/tcp on this system");
+		assertThat(ListeningSockets.addressesOf(this.managementPort)).isNotEmpty()
+			.allSatisfy((address) -> assertThat(address.isLoopbackAddress()).as(address.toString()).isTrue());
 	}
 
 	@Test

@@ -39,6 +39,8 @@ class RevocationIntegrationTests {
 
 	static final String APP_ORIGIN = "https://app.example.com";
 
+	static final String KEY_WITHDRAWN_DETAIL = "The access token's signing key was withdrawn; refresh to get a new one";
+
 	static final RSAKey key = TestKeys.rsa("k1");
 
 	static final RSAKey withdrawn = TestKeys.rsa("k-withdrawn");
@@ -62,6 +64,8 @@ class RevocationIntegrationTests {
 		registry.add("portcullis.gateway.revocation.feed-uri", () -> feed.uri().toString());
 		registry.add("portcullis.gateway.cors.allowed-origins", () -> APP_ORIGIN);
 		registry.add("management.server.port", () -> "0");
+		// every unknown kid fetches the JWK Set again at once: the withdrawn-key test drops a key from it
+		registry.add("portcullis.gateway.jwks.min-refetch-interval", () -> "0s");
 		registry.add("management.endpoint.health.show-details", () -> "always");
 		registry.add("management.endpoint.health.show-components", () -> "always");
 		registry.add("spring.cloud.gateway.server.webflux.routes[0].id", () -> "api");
@@ -105,6 +109,10 @@ class RevocationIntegrationTests {
 
 	/** Waits until the revocation applies, then checks the whole 401 answer. */
 	private void expectRevoked(String token) {
+		expectRefused(token, "session_revoked", "The session has ended");
+	}
+
+	private void expectRefused(String token, String code, String detail) {
 		await().atMost(Duration.ofSeconds(1))
 			.pollInterval(Duration.ofMillis(20))
 			.untilAsserted(() -> get(token).expectStatus().isUnauthorized());
@@ -114,14 +122,14 @@ class RevocationIntegrationTests {
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectHeader()
 			.valueEquals(HttpHeaders.WWW_AUTHENTICATE,
-					"Bearer error=\"invalid_token\", error_description=\"The session has ended\"")
+					"Bearer error=\"invalid_token\", error_description=\"" + detail + "\"")
 			.expectHeader()
 			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, APP_ORIGIN)
 			.expectBody()
 			.jsonPath("$.code")
-			.isEqualTo("session_revoked")
+			.isEqualTo(code)
 			.jsonPath("$.type")
-			.isEqualTo("https://portcullis.dev/problems/session_revoked")
+			.isEqualTo("https://portcullis.dev/problems/" + code)
 			.jsonPath("$.status")
 			.isEqualTo(401);
 	}
@@ -147,14 +155,39 @@ class RevocationIntegrationTests {
 		get(otherUser).expectStatus().isOk();
 	}
 
+	/** The session is intact: the client is told to refresh (and get a token of another key), not to log in. */
 	@Test
-	void requestWhenTokenSignedByWithdrawnKeyThenSessionRevoked() {
+	void requestWhenTokenSignedByWithdrawnKeyThenKeyWithdrawn() {
 		String token = token(withdrawn).sign();
 		String byCurrentKey = token(key).sign();
 		get(token).expectStatus().isOk();
 		revoke(RevocationEvent.KEY, withdrawn.getKeyID());
-		expectRevoked(token);
+		expectRefused(token, "key_withdrawn", KEY_WITHDRAWN_DETAIL);
 		get(byCurrentKey).expectStatus().isOk();
+	}
+
+	/** Once the JWK Set no longer has the key, its tokens do not verify, and are still not a logout. */
+	@Test
+	void requestWhenWithdrawnKeyLeftTheJwkSetThenStillKeyWithdrawnAndOtherUnknownKeysInvalid() {
+		RSAKey gone = TestKeys.rsa("k-gone");
+		jwks.publish(key, withdrawn, gone);
+		String token = token(gone).sign();
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> get(token).expectStatus().isOk());
+		revoke(RevocationEvent.KEY, gone.getKeyID());
+		expectRefused(token, "key_withdrawn", KEY_WITHDRAWN_DETAIL);
+		try {
+			jwks.publish(key, withdrawn);
+			// a kid nobody published makes the gateway fetch the set again: "k-gone" is no longer in it
+			get(token(TestKeys.rsa("k-never")).sign()).expectStatus().isUnauthorized()
+				.expectBody().jsonPath("$.code").isEqualTo("token_invalid");
+
+			get(token).expectStatus().isUnauthorized().expectBody().jsonPath("$.code").isEqualTo("key_withdrawn");
+			get(token(gone).claim("sid", UUID.randomUUID().toString()).sign()).expectStatus().isUnauthorized()
+				.expectBody().jsonPath("$.code").isEqualTo("key_withdrawn");
+		}
+		finally {
+			jwks.publish(key, withdrawn);
+		}
 	}
 
 	@Test

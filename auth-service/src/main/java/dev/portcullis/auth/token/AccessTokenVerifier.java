@@ -63,7 +63,13 @@ public class AccessTokenVerifier {
 		try {
 			SignedJWT jwt = SignedJWT.parse(token);
 			this.rules.checkHeader(jwt.getHeader());
-			JWK key = keySet.publicJwks(now).getKeyByKeyId(jwt.getHeader().getKeyID());
+			String kid = jwt.getHeader().getKeyID();
+			JWK key = keySet.publicJwks(now).getKeyByKeyId(kid);
+			if (key == null && keySet.withdrew(kid)) {
+				// the session is not over: the client refreshes and gets a token of another key
+				throw new AuthException(ErrorCode.KEY_WITHDRAWN,
+						"The access token's signing key was withdrawn; refresh to get a new one");
+			}
 			if (!(key instanceof RSAKey rsa) || !jwt.verify(new RSASSAVerifier(rsa))) {
 				throw invalid();
 			}

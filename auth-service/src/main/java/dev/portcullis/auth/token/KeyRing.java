@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
+import java.util.stream.Collectors;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.KeyUse;
@@ -101,10 +102,16 @@ public class KeyRing {
 	 * Withdraws a key at once (say it leaked): it is no longer published nor used to sign, a
 	 * {@code key} revocation tells every gateway to refuse the tokens it signed, and if it was
 	 * the signing key a new one signs from now. Empty when no such key is live.
+	 *
+	 * <p>The kid is looked up first: an unknown or already withdrawn one costs one query, not an
+	 * RSA key generation (the replacement is made before the lock is taken, so the lock is not
+	 * held while it is computed). The update under the lock decides; the look-up only saves work.
 	 */
 	public Mono<Withdrawal> withdraw(String kid) {
 		Instant now = this.clock.instant();
-		return generate(now, now)
+		return this.repository.isWithdrawable(kid)
+			.filter(Boolean::booleanValue)
+			.flatMap((live) -> generate(now, now))
 			.flatMap((replacement) -> this.repository.lock()
 				.then(liveKeys(now))
 				.flatMap((keys) -> this.repository.withdraw(kid, now)
@@ -195,9 +202,10 @@ public class KeyRing {
 	}
 
 	private Mono<KeySet> liveKeys(Instant now) {
-		return this.repository.findLive(now.minus(this.tokenLifetime))
-			.collectList()
-			.map((keys) -> new KeySet(keys, this.tokenLifetime));
+		Instant after = now.minus(this.tokenLifetime);
+		return Mono.zip(this.repository.findLive(after).collectList(),
+				this.repository.findWithdrawnKids(after).collect(Collectors.toSet()))
+			.map((found) -> new KeySet(found.getT1(), this.tokenLifetime, found.getT2()));
 	}
 
 	/**

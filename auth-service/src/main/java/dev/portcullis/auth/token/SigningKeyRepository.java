@@ -125,6 +125,22 @@ class SigningKeyRepository {
 			.then();
 	}
 
+	/** Kids of the keys withdrawn after {@code withdrawnAfter}: tokens they signed may still be presented. */
+	Flux<String> findWithdrawnKids(Instant withdrawnAfter) {
+		return this.db.sql("SELECT kid FROM signing_keys WHERE withdrawn_at > :after")
+			.bind("after", Times.db(withdrawnAfter))
+			.map((row) -> row.get("kid", String.class))
+			.all();
+	}
+
+	/** Whether a key of that kid is stored and not withdrawn: a cheap look-up before any key work. */
+	Mono<Boolean> isWithdrawable(String kid) {
+		return this.db.sql("SELECT COUNT(*) AS n FROM signing_keys WHERE kid = :kid AND withdrawn_at IS NULL")
+			.bind("kid", kid)
+			.map((row) -> row.get("n", Number.class).longValue() > 0)
+			.one();
+	}
+
 	/** Withdraws the key now: it stops signing and is no longer published. 0 if unknown or withdrawn already. */
 	Mono<Long> withdraw(String kid, Instant at) {
 		return this.db

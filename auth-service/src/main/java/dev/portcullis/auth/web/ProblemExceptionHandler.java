@@ -2,6 +2,7 @@ package dev.portcullis.auth.web;
 
 import java.util.List;
 
+import dev.portcullis.auth.AuthException;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -39,7 +40,14 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
-		if (!(ex instanceof BodyTooLargeException) || exchange.getResponse().isCommitted()) {
+		if (exchange.getResponse().isCommitted()) {
+			return Mono.error(ex);
+		}
+		if (ex instanceof AuthException refused) {
+			// a filter's refusal (the admin check on the management port)
+			return write(exchange, this.problems.of(refused));
+		}
+		if (!(ex instanceof BodyTooLargeException)) {
 			return Mono.error(ex);
 		}
 		// The body was never read, so the connection cannot carry another request.

@@ -39,8 +39,9 @@ class Problems {
 			case INVALID_REQUEST, WEAK_PASSWORD -> HttpStatus.BAD_REQUEST;
 			case EMAIL_TAKEN -> HttpStatus.CONFLICT;
 			case INVALID_CREDENTIALS, INVALID_REFRESH, TOKEN_MISSING, TOKEN_EXPIRED, TOKEN_INVALID, SESSION_REVOKED,
-					FEED_UNAUTHORIZED ->
+					KEY_WITHDRAWN, FEED_UNAUTHORIZED, ADMIN_UNAUTHORIZED ->
 				HttpStatus.UNAUTHORIZED;
+			case ADMIN_DISABLED -> HttpStatus.FORBIDDEN;
 			case SESSION_NOT_FOUND, NOT_FOUND -> HttpStatus.NOT_FOUND;
 			case METHOD_NOT_ALLOWED -> HttpStatus.METHOD_NOT_ALLOWED;
 			case UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
@@ -59,13 +60,16 @@ class Problems {
 			response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfter().toSeconds()));
 		}
 		if (code == ErrorCode.TOKEN_MISSING || code == ErrorCode.TOKEN_EXPIRED || code == ErrorCode.TOKEN_INVALID
-				|| code == ErrorCode.SESSION_REVOKED) {
+				|| code == ErrorCode.SESSION_REVOKED || code == ErrorCode.KEY_WITHDRAWN) {
 			// RFC 6750 section 3
 			response.header(HttpHeaders.WWW_AUTHENTICATE,
 					"Bearer error=\"invalid_token\", error_description=\"" + ex.getMessage() + "\"");
 		}
 		if (code == ErrorCode.FEED_UNAUTHORIZED) {
 			response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"revocation-feed\"");
+		}
+		if (code == ErrorCode.ADMIN_UNAUTHORIZED) {
+			response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"admin\"");
 		}
 		return response.body(body(status(code), code, ex.getMessage()));
 	}

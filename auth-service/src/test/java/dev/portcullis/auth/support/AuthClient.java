@@ -23,6 +23,8 @@ public final class AuthClient {
 	/** The tests' revocation-feed secret (portcullis.feed-secret). */
 	public static final String FEED_SECRET = "test-feed-secret-of-at-least-32-characters";
 
+	public static final String ADMIN_SECRET = "test-admin-secret-of-at-least-32-characters";
+
 	private static final AtomicInteger counter = new AtomicInteger();
 
 	private static final AtomicInteger addresses = new AtomicInteger();

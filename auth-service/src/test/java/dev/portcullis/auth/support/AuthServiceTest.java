@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "portcullis.auth.master-secret=test-master-secret-of-at-least-32-characters",
 				"portcullis.feed-secret=" + AuthClient.FEED_SECRET,
+				"portcullis.admin-secret=" + AuthClient.ADMIN_SECRET,
 				"portcullis.auth.scheduling.enabled=false", "portcullis.auth.refresh-grace=10s",
 				"management.server.port=0" })
 @AutoConfigureWebTestClient(timeout = "30s") // Argon2 on a loaded 2-core machine can take seconds per call

@@ -1,5 +1,6 @@
 package dev.portcullis.auth.token;
 
+import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,11 +9,15 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.nimbusds.jwt.SignedJWT;
+import dev.portcullis.auth.AuthException;
+import dev.portcullis.auth.ErrorCode;
 import dev.portcullis.auth.config.AuthProperties;
 import dev.portcullis.auth.crypto.Randoms;
 import dev.portcullis.auth.revocation.Revocations;
+import dev.portcullis.auth.support.AuthClient;
 import dev.portcullis.auth.support.AuthServiceTest;
 import dev.portcullis.auth.support.Times;
+import dev.portcullis.contract.AuthCookies;
 import dev.portcullis.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -21,6 +26,9 @@ import reactor.test.StepVerifier;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -32,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KeyReplicaTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private static final String ADMIN = "Bearer " + AuthClient.ADMIN_SECRET;
 
 	@Autowired
 	KeyRing keyRing;
@@ -115,14 +125,13 @@ class KeyReplicaTests {
 
 	@Test
 	void withdrawWhenSigningKeyThenUnpublishedKeyEventAndANewKeySignsAtOnce() throws Exception {
-		String kid = kidOf(issue());
+		String signedBefore = issue();
+		String kid = kidOf(signedBefore);
 		long lastEvent = lastEventId();
-		WebTestClient management = WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + this.environment.getProperty("local.management.port"))
-			.responseTimeout(TIMEOUT)
-			.build();
+		WebTestClient management = management();
 
-		management.post().uri("/actuator/signingkeys/" + kid).exchange().expectStatus().isOk()
+		management.post().uri("/actuator/signingkeys/" + kid).header(HttpHeaders.AUTHORIZATION, ADMIN)
+			.exchange().expectStatus().isOk()
 			.expectBody()
 			.jsonPath("$.kid").isEqualTo(kid)
 			.jsonPath("$.replacement").isNotEmpty();
@@ -138,13 +147,89 @@ class KeyReplicaTests {
 		assertThat(kidOf(token)).isNotEqualTo(kid);
 		assertThat(publishedKids()).contains(kidOf(token));
 		assertThat(this.verifier.verify(token).block(TIMEOUT).roles()).containsExactly("user");
+		// not token_invalid, which a client takes for a logout: its session is intact, a refresh cures it
+		this.verifier.verify(signedBefore)
+			.as(StepVerifier::create)
+			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOfSatisfying(AuthException.class,
+					(refused) -> assertThat(refused.code()).isEqualTo(ErrorCode.KEY_WITHDRAWN)))
+			.verify(TIMEOUT);
+		this.client.get().uri("/auth/me").cookie(AuthCookies.ACCESS, signedBefore).exchange()
+			.expectStatus().isUnauthorized()
+			.expectBody().jsonPath("$.code").isEqualTo("key_withdrawn");
 		management.get().uri("/actuator/signingkeys").exchange().expectStatus().isOk()
 			.expectBody()
 			.jsonPath("$[?(@.kid == '" + kid + "')].state").isEqualTo(List.of("withdrawn"))
 			.jsonPath("$[?(@.kid == '" + kidOf(token) + "')].state").isEqualTo(List.of("signing"));
 
 		// Withdrawn already: nothing more to do, nothing more recorded.
-		management.post().uri("/actuator/signingkeys/" + kid).exchange().expectStatus().isNotFound();
+		management.post().uri("/actuator/signingkeys/" + kid).header(HttpHeaders.AUTHORIZATION, ADMIN)
+			.exchange().expectStatus().isNotFound();
+	}
+
+	/** What a web page can make a browser send (a no-cors POST, no Authorization) is refused before any key work. */
+	@Test
+	void withdrawWhenNoAdminSecretThenRefusedAndTheKeyStillSigns() throws Exception {
+		String kid = kidOf(issue());
+		long keys = keyCount();
+		long lastEvent = lastEventId();
+
+		management().post().uri("/actuator/signingkeys/" + kid).exchange()
+			.expectStatus().isUnauthorized()
+			.expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"admin\"")
+			.expectBody().jsonPath("$.code").isEqualTo("admin_unauthorized");
+		management().post().uri("/actuator/signingkeys/" + kid).contentType(MediaType.TEXT_PLAIN).bodyValue("")
+			.exchange()
+			.expectStatus().isUnauthorized();
+
+		assertThat(keyCount()).isEqualTo(keys);
+		assertThat(lastEventId()).isEqualTo(lastEvent);
+		assertThat(publishedKids()).contains(kid);
+		String token = issue();
+		assertThat(kidOf(token)).isEqualTo(kid);
+		assertThat(this.verifier.verify(token).block(TIMEOUT).roles()).containsExactly("user");
+	}
+
+	@Test
+	void withdrawWhenWrongAdminSecretThenRefusedAndTheKeyStillPublished() throws Exception {
+		String kid = kidOf(issue());
+
+		for (String wrong : List.of("Bearer " + AuthClient.ADMIN_SECRET + "x", "Bearer " + AuthClient.FEED_SECRET,
+				"Basic " + AuthClient.ADMIN_SECRET, AuthClient.ADMIN_SECRET)) {
+			management().post().uri("/actuator/signingkeys/" + kid).header(HttpHeaders.AUTHORIZATION, wrong).exchange()
+				.expectStatus().isUnauthorized()
+				.expectBody().jsonPath("$.code").isEqualTo("admin_unauthorized");
+		}
+
+		assertThat(publishedKids()).contains(kid);
+	}
+
+	/** A form body is what an HTML form can send cross-site: refused even with the secret. */
+	@Test
+	void withdrawWhenFormBodyThenUnsupportedMediaTypeAndTheKeyStillPublished() throws Exception {
+		String kid = kidOf(issue());
+
+		management().post().uri("/actuator/signingkeys/" + kid).header(HttpHeaders.AUTHORIZATION, ADMIN)
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("a=b")
+			.exchange()
+			.expectStatus().isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+
+		assertThat(publishedKids()).contains(kid);
+	}
+
+	@Test
+	void withdrawWhenUnknownKidThenNotFoundWithoutGeneratingAKey() {
+		long keys = keyCount();
+		management().post().uri("/actuator/signingkeys/no-such-kid").header(HttpHeaders.AUTHORIZATION, ADMIN)
+			.exchange().expectStatus().isNotFound();
+		assertThat(keyCount()).isEqualTo(keys);
+
+		// the RSA key generator draws from Randoms.secureRandom(); nothing else in KeyRing does
+		CountingRandoms randoms = new CountingRandoms();
+		new KeyRing(this.repository, this.transactions, randoms, this.revocations, this.clock, this.properties)
+			.withdraw("no-such-kid")
+			.as(StepVerifier::create)
+			.verifyComplete();
+		assertThat(randoms.secureRandomCalls).as("RSA keys generated for an unknown kid").isZero();
 	}
 
 	@Test
@@ -165,6 +250,13 @@ class KeyReplicaTests {
 			.expectNextCount(1)
 			.verifyComplete();
 		assertThat(kidOf(issue())).isNotEqualTo(kid);
+	}
+
+	private WebTestClient management() {
+		return WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.environment.getProperty("local.management.port"))
+			.responseTimeout(TIMEOUT)
+			.build();
 	}
 
 	private KeyRing replica() {
@@ -201,6 +293,19 @@ class KeyReplicaTests {
 
 	private static String kidOf(String token) throws ParseException {
 		return SignedJWT.parse(token).getHeader().getKeyID();
+	}
+
+	/** Real randomness, counting who asks for the SecureRandom an RSA key is generated from. */
+	private static final class CountingRandoms extends Randoms {
+
+		int secureRandomCalls;
+
+		@Override
+		public SecureRandom secureRandom() {
+			this.secureRandomCalls++;
+			return super.secureRandom();
+		}
+
 	}
 
 }

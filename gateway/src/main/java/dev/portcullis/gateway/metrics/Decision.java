@@ -21,6 +21,8 @@ public enum Decision {
 
 	SESSION_REVOKED(ErrorCodes.SESSION_REVOKED),
 
+	KEY_WITHDRAWN(ErrorCodes.KEY_WITHDRAWN),
+
 	CSRF_REJECTED(ErrorCodes.CSRF_REJECTED),
 
 	/** The token could not be checked: the signing keys were not available ({@code unavailable}). */
@@ -54,6 +56,7 @@ public enum Decision {
 			case ErrorCodes.TOKEN_EXPIRED -> TOKEN_EXPIRED;
 			case ErrorCodes.TOKEN_INVALID -> TOKEN_INVALID;
 			case ErrorCodes.SESSION_REVOKED -> SESSION_REVOKED;
+			case ErrorCodes.KEY_WITHDRAWN -> KEY_WITHDRAWN;
 			case ErrorCodes.CSRF_REJECTED -> CSRF_REJECTED;
 			// the only refusal the gateway raises itself with this code: upstream failures are not decisions
 			case ErrorCodes.UNAVAILABLE -> KEYS_UNAVAILABLE;

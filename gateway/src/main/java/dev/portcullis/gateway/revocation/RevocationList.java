@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import dev.portcullis.contract.ErrorCodes;
 import dev.portcullis.contract.revocation.RevocationEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -120,8 +121,10 @@ public final class RevocationList {
 	}
 
 	/**
-	 * What the list says of a verified token, telling a revocation from a token refused only
-	 * because entries were dropped at the bound.
+	 * What the list says of a verified token: the one decision behind {@link #revokes} and
+	 * {@link #refusal}. A session that has ended wins over a withdrawn key (no refresh can help
+	 * it, while a token of a withdrawn key only needs a new one), and both win over a token
+	 * refused only because entries were dropped at the bound.
 	 * @param userId the token's {@code sub}
 	 * @param sessionId the token's {@code sid}
 	 * @param keyId the {@code kid} of the key that signed it
@@ -132,14 +135,47 @@ public final class RevocationList {
 		if (this.empty) {
 			return Check.PASSES;
 		}
-		if (this.sessions.containsKey(sessionId) || this.keys.containsKey(keyId)) {
+		if (this.sessions.containsKey(sessionId)) {
 			return Check.REVOKED;
 		}
 		Revoked notBefore = this.users.get(userId);
 		if (notBefore != null && issuedAtMillis < notBefore.refusedBelowMillis()) {
 			return Check.REVOKED;
 		}
+		if (this.keys.containsKey(keyId)) {
+			return Check.KEY_WITHDRAWN;
+		}
 		return (issuedAtMillis < this.refusedIssuedBeforeMillis) ? Check.ISSUED_TOO_EARLY : Check.PASSES;
+	}
+
+	/**
+	 * Why a verified token must be refused, as the code the client is answered with.
+	 * @param userId the token's {@code sub}
+	 * @param sessionId the token's {@code sid}
+	 * @param keyId the {@code kid} of the key that signed it
+	 * @param issuedAtMillis the token's {@code iat}, in epoch milliseconds
+	 * @return null to let it through, {@link ErrorCodes#SESSION_REVOKED} when its session (or its
+	 * user's tokens up to then) were revoked, {@link ErrorCodes#KEY_WITHDRAWN} when only its
+	 * signing key was withdrawn, {@link ErrorCodes#TOKEN_EXPIRED} when it was issued before a
+	 * revocation dropped at the bound (a refreshed token passes)
+	 */
+	public String refusal(String userId, String sessionId, String keyId, long issuedAtMillis) {
+		return switch (check(userId, sessionId, keyId, issuedAtMillis)) {
+			case PASSES -> null;
+			case REVOKED -> ErrorCodes.SESSION_REVOKED;
+			case KEY_WITHDRAWN -> ErrorCodes.KEY_WITHDRAWN;
+			case ISSUED_TOO_EARLY -> ErrorCodes.TOKEN_EXPIRED;
+		};
+	}
+
+	/**
+	 * Whether the feed withdrew this key (and still remembers it): a token naming it that no
+	 * longer verifies, because the key left the JWK Set too, was signed before the withdrawal.
+	 * @param keyId a {@code kid}
+	 * @return true for a withdrawn key
+	 */
+	public boolean withdrew(String keyId) {
+		return !this.empty && keyId != null && this.keys.containsKey(keyId);
 	}
 
 	/**
@@ -271,8 +307,11 @@ public final class RevocationList {
 		/** Nothing held refuses it. */
 		PASSES,
 
-		/** A session, user or key revocation refuses it. */
+		/** A session or user revocation refuses it. */
 		REVOKED,
+
+		/** Only its signing key was withdrawn: a refreshed token passes. */
+		KEY_WITHDRAWN,
 
 		/**
 		 * Issued before a revocation dropped at the bound: it may be revoked, so it is refused,

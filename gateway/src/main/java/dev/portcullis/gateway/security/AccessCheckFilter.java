@@ -22,7 +22,8 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * The access check on every routed request, ahead of the route's own filters: a protected
  * route needs a verified access cookie whose session, user and key the revocation feed has not
- * revoked, and every route, public or not, has client-sent
+ * revoked ({@code session_revoked}; a withdrawn key alone is {@code key_withdrawn}, which a
+ * refresh cures), and every route, public or not, has client-sent
  * identity headers and the auth cookies removed before the request goes upstream.
  *
  * <p>Public routes are not checked at all, so a stale cookie never breaks a login page; they
@@ -73,6 +74,7 @@ class AccessCheckFilter implements GlobalFilter, Ordered {
 		return this.converter.convert(exchange)
 			.switchIfEmpty(Mono.error(TokenRejectedException::missing))
 			.flatMap((token) -> this.verifier.verify(token)
+				.onErrorMap(TokenRejectedException.class, this::withdrawnIfKnown)
 				.flatMap((access) -> forwardUnlessRevoked(exchange, chain, route, token, access)));
 	}
 
@@ -83,17 +85,22 @@ class AccessCheckFilter implements GlobalFilter, Ordered {
 
 	private Mono<Void> forwardUnlessRevoked(ServerWebExchange exchange, GatewayFilterChain chain, Route route,
 			String token, VerifiedAccess access) {
-		RevocationList.Check check = this.revocations.check(access.userId(), access.sessionId(), access.keyId(),
+		String refusal = this.revocations.refusal(access.userId(), access.sessionId(), access.keyId(),
 				access.issuedAtMillis());
-		if (check == RevocationList.Check.REVOKED) {
-			return Mono.error(TokenRejectedException.revoked());
-		}
-		if (check == RevocationList.Check.ISSUED_TOO_EARLY) {
-			// revocations were dropped at the list's bound: a refreshed token passes, a revoked session cannot refresh
-			return Mono.error(TokenRejectedException.issuedTooEarly());
+		if (refusal != null) {
+			return Mono.error(TokenRejectedException.ofRefusal(refusal));
 		}
 		this.decisions.record(route, Decision.ALLOWED);
 		return chain.filter(withIdentity(exchange, route, token, access));
+	}
+
+	/**
+	 * Once the withdrawn key has left the JWK Set, its tokens no longer verify at all: still
+	 * {@code key_withdrawn} (refresh), not {@code token_invalid} (log in), while the feed remembers
+	 * the key, which is as long as any token it signed can live.
+	 */
+	private TokenRejectedException withdrawnIfKnown(TokenRejectedException rejected) {
+		return this.revocations.withdrew(rejected.unknownKeyId()) ? TokenRejectedException.keyWithdrawn() : rejected;
 	}
 
 	private ServerWebExchange withIdentity(ServerWebExchange exchange, Route route, String token,

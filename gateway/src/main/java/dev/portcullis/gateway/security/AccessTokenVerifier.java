@@ -204,7 +204,7 @@ public final class AccessTokenVerifier {
 		if (!keys.loaded() || this.keyStore.lastFetchFailed()) {
 			return Mono.error(new KeysUnavailableException());
 		}
-		return Mono.error(TokenRejectedException.invalid());
+		return Mono.error(TokenRejectedException.unknownKey(kid));
 	}
 
 	private VerifiedAccess verifySignatureAndClaims(SignedJWT jwt, SigningKey key) {

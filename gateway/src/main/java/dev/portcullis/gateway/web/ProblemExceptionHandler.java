@@ -104,7 +104,8 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 	/** The status of each code the gateway answers with itself; null for a code it does not know. */
 	private static HttpStatus statusOf(String code) {
 		return switch (code) {
-			case ErrorCodes.TOKEN_MISSING, ErrorCodes.TOKEN_EXPIRED, ErrorCodes.TOKEN_INVALID, ErrorCodes.SESSION_REVOKED ->
+			case ErrorCodes.TOKEN_MISSING, ErrorCodes.TOKEN_EXPIRED, ErrorCodes.TOKEN_INVALID, ErrorCodes.SESSION_REVOKED,
+					ErrorCodes.KEY_WITHDRAWN ->
 				HttpStatus.UNAUTHORIZED;
 			case ErrorCodes.CSRF_REJECTED -> HttpStatus.FORBIDDEN;
 			case ErrorCodes.INVALID_PATH -> HttpStatus.BAD_REQUEST;

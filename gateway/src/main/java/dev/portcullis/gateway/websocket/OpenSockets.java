@@ -25,8 +25,9 @@ import org.springframework.web.reactive.socket.CloseStatus;
 /**
  * Every open WebSocket that an access token let through, so that none outlives that access:
  * each is ended with close code {@value #UNAUTHORIZED} and reason {@code token_expired} once
- * its token has expired, or {@code session_revoked} as soon as the revocation feed ends its
- * session, its user's earlier tokens or its signing key.
+ * its token has expired, {@code session_revoked} as soon as the revocation feed ends its
+ * session or its user's earlier tokens, or {@code key_withdrawn} when it withdraws only its
+ * signing key (the client refreshes and reconnects).
  *
  * <p>One shared sweep, every {@code sweepEvery}, ends the sockets at the head of a set ordered
  * by expiry; a revocation ends the affected sockets from the thread that applies it. No socket
@@ -43,6 +44,8 @@ final class OpenSockets implements SmartLifecycle {
 	static final CloseStatus TOKEN_EXPIRED = new CloseStatus(UNAUTHORIZED, ErrorCodes.TOKEN_EXPIRED);
 
 	static final CloseStatus SESSION_REVOKED = new CloseStatus(UNAUTHORIZED, ErrorCodes.SESSION_REVOKED);
+
+	static final CloseStatus KEY_WITHDRAWN = new CloseStatus(UNAUTHORIZED, ErrorCodes.KEY_WITHDRAWN);
 
 	private final Set<OpenSocket> byExpiry = new ConcurrentSkipListSet<>(
 			Comparator.comparingLong(OpenSocket::closeAtMillis).thenComparingLong(OpenSocket::serial));
@@ -90,8 +93,9 @@ final class OpenSockets implements SmartLifecycle {
 			return set;
 		});
 		// a revocation applied between the access check and now found no socket to end
-		if (isRevoked(socket)) {
-			socket.end(SESSION_REVOKED);
+		CloseStatus refused = refusal(socket);
+		if (refused != null) {
+			socket.end(refused);
 		}
 		return socket;
 	}
@@ -131,8 +135,9 @@ final class OpenSockets implements SmartLifecycle {
 		Collection<OpenSocket> candidates = RevocationEvent.SESSION.equals(event.kind())
 				? this.bySession.getOrDefault(event.subject(), Set.of()) : this.byExpiry;
 		for (OpenSocket socket : candidates) {
-			if (isRevoked(socket)) {
-				socket.end(SESSION_REVOKED);
+			CloseStatus refused = refusal(socket);
+			if (refused != null) {
+				socket.end(refused);
 			}
 		}
 	}
@@ -142,9 +147,14 @@ final class OpenSockets implements SmartLifecycle {
 		return this.bySession.values().stream().mapToInt(Set::size).sum();
 	}
 
-	private boolean isRevoked(OpenSocket socket) {
+	/** How to end a socket whose access was revoked, or null while it is not. */
+	private CloseStatus refusal(OpenSocket socket) {
 		VerifiedAccess access = socket.access();
-		return this.revocations.revokes(access.userId(), access.sessionId(), access.keyId(), access.issuedAtMillis());
+		String code = this.revocations.refusal(access.userId(), access.sessionId(), access.keyId(), access.issuedAtMillis());
+		if (code == null) {
+			return null;
+		}
+		return ErrorCodes.KEY_WITHDRAWN.equals(code) ? KEY_WITHDRAWN : SESSION_REVOKED;
 	}
 
 	@Override

@@ -87,6 +87,21 @@ class RevocationListTests {
 	}
 
 	@Test
+	void refusalWhenOnlyKeyWithdrawnThenKeyWithdrawnAndWhenSessionAlsoEndedThenSessionRevoked() {
+		this.list.apply(event(RevocationEvent.KEY, "k1"));
+		long issuedAt = Instant.parse("2026-01-15T09:59:00Z").toEpochMilli();
+		assertThat(this.list.refusal(USER, SESSION, "k1", issuedAt)).isEqualTo("key_withdrawn");
+		assertThat(this.list.refusal(USER, SESSION, "k2", issuedAt)).isNull();
+		assertThat(this.list.withdrew("k1")).isTrue();
+		assertThat(this.list.withdrew("k2")).isFalse();
+		assertThat(this.list.withdrew(null)).isFalse();
+		this.list.apply(event(RevocationEvent.SESSION, SESSION));
+		assertThat(this.list.refusal(USER, SESSION, "k1", issuedAt)).isEqualTo("session_revoked");
+		this.list.apply(event(RevocationEvent.USER, OTHER_USER));
+		assertThat(this.list.refusal(OTHER_USER, OTHER_SESSION, "k1", issuedAt)).isEqualTo("session_revoked");
+	}
+
+	@Test
 	void revokesWhenKeyWithdrawnThenEveryTokenItSigned() {
 		this.list.apply(event(RevocationEvent.KEY, "k1"));
 		assertThat(revokes(USER, SESSION, "k1", "2026-01-15T10:05:00Z")).isTrue();

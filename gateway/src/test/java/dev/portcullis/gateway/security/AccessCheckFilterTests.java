@@ -353,10 +353,19 @@ class AccessCheckFilterTests {
 	}
 
 	@Test
-	void filterWhenCachedTokenSignedByWithdrawnKeyThenSessionRevoked() {
+	void filterWhenCachedTokenSignedByWithdrawnKeyThenKeyWithdrawnNotSessionRevoked() {
 		String token = validToken();
 		expectForwarded(token);
 		revoke(RevocationEvent.KEY, key.getKeyID(), NOW);
+		expectRefused(token, "key_withdrawn");
+	}
+
+	/** No refresh can help an ended session: that answer wins over the withdrawn key. */
+	@Test
+	void filterWhenKeyWithdrawnAndSessionRevokedThenSessionRevoked() {
+		String token = validToken();
+		revoke(RevocationEvent.KEY, key.getKeyID(), NOW);
+		revoke(RevocationEvent.SESSION, TestTokens.SESSION_ID, NOW);
 		expectRevoked(token);
 	}
 
@@ -372,6 +381,28 @@ class AccessCheckFilterTests {
 			.verify();
 		assertThat(this.forwarded.get()).isNull();
 		expectForwarded(TestTokens.accessToken(key, NOW.plusSeconds(1)).sign());
+	}
+
+	/** A kid the JWK Set never had, and the feed never withdrew, stays invalid. */
+	@Test
+	void filterWhenUnknownKidNotWithdrawnThenTokenInvalid() {
+		revoke(RevocationEvent.KEY, "k-other", NOW);
+		expectRefused(TestTokens.accessToken(TestKeys.rsa("k-unknown"), NOW).sign(), "token_invalid");
+	}
+
+	@Test
+	void filterWhenUnknownKidWithdrawnThenKeyWithdrawn() {
+		RSAKey gone = TestKeys.rsa("k-gone");
+		revoke(RevocationEvent.KEY, gone.getKeyID(), NOW);
+		expectRefused(TestTokens.accessToken(gone, NOW).sign(), "key_withdrawn");
+	}
+
+	private void expectRefused(String token, String code) {
+		this.forwarded.set(null);
+		StepVerifier.create(this.filter.filter(protectedRequest(token), this.chain))
+			.expectErrorSatisfies((ex) -> assertThat(((TokenRejectedException) ex).code()).isEqualTo(code))
+			.verify();
+		assertThat(this.forwarded.get()).isNull();
 	}
 
 }

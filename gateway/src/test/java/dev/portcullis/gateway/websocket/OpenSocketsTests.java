@@ -87,10 +87,11 @@ class OpenSocketsTests {
 	}
 
 	@Test
-	void revokedWhenSigningKeyWithdrawnThenSocketsItOpenedEnded() {
+	void revokedWhenSigningKeyWithdrawnThenSocketsItOpenedEndedWithKeyWithdrawn() {
 		OpenSocket socket = this.sockets.open(access("u1", "s1"));
 		revoke(RevocationEvent.KEY, "k1");
-		expectEnded(socket, OpenSockets.SESSION_REVOKED);
+		expectEnded(socket, OpenSockets.KEY_WITHDRAWN);
+		assertThat(OpenSockets.KEY_WITHDRAWN).isEqualTo(new CloseStatus(4401, "key_withdrawn"));
 	}
 
 	@Test
