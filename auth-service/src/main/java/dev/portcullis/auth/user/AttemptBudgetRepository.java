@@ -12,9 +12,11 @@ import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 
 /**
- * The attempt budgets of the throttles, one row per bucket (see the V5 migration). Every method
- * that takes an attempt is one conditional statement, so the database decides who gets the last
- * one, whichever replica asks.
+ * The attempt budgets of the throttles, one row per bucket (see the V5 migration; since then
+ * {@code client:} is keyed by an IPv4 /24 or IPv6 /56, {@code device:} by the IPv4 address or
+ * IPv6 /64, {@code register:<client>} counts registrations in a window, and the {@code global}
+ * row's {@code blocked_until} is the end of an attack). Every method that takes an attempt is one
+ * conditional statement, so the database decides who gets the last one, whichever replica asks.
  */
 @Repository
 class AttemptBudgetRepository {

@@ -86,14 +86,14 @@ class LoginThrottle {
 		Mono<List<Taken>> global = lastLoginAddress ? Mono.just(List.of()) : takeGlobal(at);
 		return global.flatMap((taken) -> {
 			if (clientIp == null) {
-				return reserve(taken, List.of(), backOff, at);
+				return reserve(taken, List.of(), backOff, lastLoginAddress, at);
 			}
 			// the global budget used up (taken is empty) tightens every unknown client's own
 			int limit = (!lastLoginAddress && taken.isEmpty())
 					? Math.min(this.settings.clientFailuresUnderAttack(), this.settings.clientFailures())
 					: this.settings.clientFailures();
 			return reserve(taken, List.of(new Window("client:" + clientKey(clientIp), limit, this.settings.clientWindow())),
-					backOff, at);
+					backOff, lastLoginAddress, at);
 		});
 	}
 
@@ -125,18 +125,18 @@ class LoginThrottle {
 
 	/** Takes an attempt for checking the current password of a password change. */
 	Mono<Reservation> reservePasswordCheck(UUID userId, Instant now) {
-		return reserve(List.of(), List.of(), "password:" + userId, now.truncatedTo(ChronoUnit.MICROS));
+		return reserve(List.of(), List.of(), "password:" + userId, true, now.truncatedTo(ChronoUnit.MICROS));
 	}
 
 	/**
 	 * The password was right: gives the window attempts back, and its own back-off attempt. A
-	 * device back-off is this address's own and is cleared; an account's run is everyone's, and
-	 * clearing it would hand whoever is guessing a fresh set of free attempts.
+	 * back-off of this address (or this user's password check) only is cleared; an account's run
+	 * is everyone's, and clearing it would hand whoever is guessing a fresh set of free attempts.
 	 */
 	Mono<Void> succeeded(Reservation reservation) {
-		BackOff backOff = reservation.backOff();
-		return backOff.bucket().startsWith("device:") || backOff.bucket().startsWith("password:")
-				? giveBack(reservation.windows()).then(this.budgets.delete(backOff.bucket())) : abandoned(reservation);
+		return reservation.ownBackOff()
+				? giveBack(reservation.windows()).then(this.budgets.delete(reservation.backOff().bucket()))
+				: abandoned(reservation);
 	}
 
 	/**
@@ -244,9 +244,10 @@ class LoginThrottle {
 		}
 	}
 
-	private Mono<Reservation> reserve(List<Taken> alreadyTaken, List<Window> windows, String backOffBucket, Instant now) {
+	private Mono<Reservation> reserve(List<Taken> alreadyTaken, List<Window> windows, String backOffBucket,
+			boolean ownBackOff, Instant now) {
 		return take(windows, 0, alreadyTaken, now).flatMap((taken) -> advance(backOffBucket, now, MAX_TRIES)
-			.map((backOff) -> new Reservation(taken, backOff))
+			.map((backOff) -> new Reservation(taken, backOff, ownBackOff))
 			.onErrorResume((ex) -> giveBack(taken).onErrorResume((giveBackFailed) -> Mono.empty()).then(Mono.error(ex))));
 	}
 
@@ -310,8 +311,11 @@ class LoginThrottle {
 		return new AuthException(ErrorCode.TOO_MANY_ATTEMPTS, "Too many failed attempts; try again later", retryAfter, null);
 	}
 
-	/** What a password check took: attempts from windows, and the back-off step. */
-	record Reservation(List<Taken> windows, BackOff backOff) {
+	/**
+	 * What a password check took: attempts from windows, and the back-off step; {@code ownBackOff}
+	 * when that back-off counts only this address's (or this user's) attempts.
+	 */
+	record Reservation(List<Taken> windows, BackOff backOff, boolean ownBackOff) {
 	}
 
 	/** An attempt taken from the window of {@code bucket} starting at {@code windowStart}. */
