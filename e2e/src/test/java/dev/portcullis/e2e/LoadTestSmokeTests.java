@@ -78,6 +78,8 @@ class LoadTestSmokeTests {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-XX:TieredStopAtLevel=1", "-jar", AppProcesses.jar("auth-service").toString(), "seed-sessions",
 				"--count=" + java.util.Arrays.stream(counts).sum(), "--out=" + all, "--i-know-this-is-not-production",
+				// the login storm logs in; the run's database holds other suites' users
+				"--allow-password-login", "--mark-as-test-database",
 				"--portcullis.auth.master-secret=" + Portcullis.MASTER_SECRET));
 		command.addAll(database);
 		Process seeding = new ProcessBuilder(command).redirectErrorStream(true)

@@ -45,7 +45,7 @@ public class LoginStormSimulation extends Simulation {
 	private final long started = System.nanoTime();
 
 	private final ScenarioBuilder storm = scenario("login storm")
-		.feed(Sessions.feeder(Sessions.read(this.settings.requireSessions(), this.settings.users())))
+		.feed(Sessions.feeder(Sessions.readWithPasswords(this.settings.requireSessions(), this.settings.users())))
 		.exec((session) -> session.set("attempt", 0).set("loggedIn", false))
 		.exec(asLongAs((session) -> !session.getBoolean("loggedIn") && session.getInt("attempt") < this.maxAttempts)
 			.on(attempt()))

@@ -46,6 +46,19 @@ final class Sessions {
 		return records;
 	}
 
+	/**
+	 * {@link #read}, for a scenario that logs in: every record must carry the password, which
+	 * seed-sessions writes only with --allow-password-login.
+	 */
+	static List<Map<String, Object>> readWithPasswords(Path file, int needed) {
+		List<Map<String, Object>> records = read(file, needed);
+		if (records.stream().anyMatch((record) -> ((String) record.get("password")).isEmpty())) {
+			throw new IllegalStateException(file + " has no passwords: its users cannot log in. Seed with "
+					+ "seed-sessions --allow-password-login (the password from PORTCULLIS_SEED_PASSWORD, or random)");
+		}
+		return records;
+	}
+
 	/** A feeder handing each record out once, safe to share between scenarios. */
 	static Iterator<Map<String, Object>> feeder(List<Map<String, Object>> records) {
 		Iterator<Map<String, Object>> queue = records.iterator();

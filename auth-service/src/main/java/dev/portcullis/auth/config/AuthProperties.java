@@ -170,13 +170,20 @@ public record AuthProperties(@DefaultValue(AccessTokenFormat.DEFAULT_ISSUER) @No
 	 * on any accounts
 	 * @param clientWindow the fixed window of {@code clientFailures}
 	 * @param globalFailures failed logins across all accounts per {@code globalWindow}; beyond
-	 * it only a client logging in from the address it last logged in from is let through
+	 * it the service is under attack for one {@code clientWindow}: nobody is refused for it, but a
+	 * client not at its account's last-login address may fail only
+	 * {@code clientFailuresUnderAttack} times per window
 	 * @param globalWindow the fixed window of {@code globalFailures}
+	 * @param clientFailuresUnderAttack {@code clientFailures} while under attack (never more than
+	 * {@code clientFailures})
+	 * @param clientRegistrations registrations one client may attempt per {@code clientWindow},
+	 * whatever their outcome
 	 */
 	public record Login(@DefaultValue("5") int freeAttempts, @DefaultValue("1s") @NotNull Duration initialDelay,
 			@DefaultValue("15m") @NotNull Duration maxDelay, @DefaultValue("50") int clientFailures,
 			@DefaultValue("15m") @NotNull Duration clientWindow, @DefaultValue("1000") int globalFailures,
-			@DefaultValue("5m") @NotNull Duration globalWindow) {
+			@DefaultValue("5m") @NotNull Duration globalWindow, @DefaultValue("5") int clientFailuresUnderAttack,
+			@DefaultValue("20") int clientRegistrations) {
 
 		public Login {
 			if (freeAttempts < 1) {
@@ -192,6 +199,14 @@ public record AuthProperties(@DefaultValue(AccessTokenFormat.DEFAULT_ISSUER) @No
 				throw new IllegalArgumentException("portcullis.auth.login.global-failures must be at least 1, was " + globalFailures);
 			}
 			requireWindow(globalWindow, "login.global-window");
+			if (clientFailuresUnderAttack < 1) {
+				throw new IllegalArgumentException("portcullis.auth.login.client-failures-under-attack must be at least 1, was "
+						+ clientFailuresUnderAttack);
+			}
+			if (clientRegistrations < 1) {
+				throw new IllegalArgumentException(
+						"portcullis.auth.login.client-registrations must be at least 1, was " + clientRegistrations);
+			}
 		}
 
 		private static void requireWindow(Duration window, String name) {

@@ -1,7 +1,10 @@
 package dev.portcullis.auth.loadtest;
 
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -25,7 +28,9 @@ import org.springframework.core.env.MapPropertySource;
  * {@code seed-sessions}: the auth service's jar run as a command instead of a server, to create,
  * list or delete test users with live sessions for load tests. It serves nothing, so nothing
  * reachable from outside can mint sessions; it refuses to change a database unless told, with
- * {@value SeedOptions#CONFIRMATION}, that the database is not production.
+ * {@value SeedOptions#CONFIRMATION}, that the database is not production, and it seeds only a
+ * database that looks like a test one (see {@link TestSessions#admit}). The test users cannot
+ * log in unless asked for, and then their password never appears on the command line.
  */
 public final class SeedCommand {
 
@@ -47,8 +52,18 @@ public final class SeedCommand {
 		return SeedOptions.isCommand(args);
 	}
 
+	static final String NOT_A_TEST_DATABASE = "Refusing to seed: this database has %d users that seed-sessions did not "
+			+ "create, so it may be production. Seed a database of its own; or, if this one is only for tests, add "
+			+ SeedOptions.MARK_AS_TEST_DATABASE + " once (it is recorded in the database, table load_test_marker).";
+
 	/** Runs the command; returns the process's exit status. */
 	public static int run(Class<?> application, String[] args, PrintStream out, PrintStream err) {
+		return run(application, args, System.getenv(), System.in, out, err);
+	}
+
+	/** {@link #run(Class, String[], PrintStream, PrintStream)} with the environment and standard input given. */
+	static int run(Class<?> application, String[] args, Map<String, String> env, InputStream in, PrintStream out,
+			PrintStream err) {
 		SeedOptions options;
 		try {
 			options = SeedOptions.parse(args);
@@ -61,10 +76,25 @@ public final class SeedCommand {
 			err.println(REFUSAL);
 			return USAGE;
 		}
+		String password;
+		try {
+			password = password(options, env, in);
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			err.println(ex.getMessage());
+			return USAGE;
+		}
 		try (ConfigurableApplicationContext context = context(application, options)) {
 			TestSessions sessions = context.getBean(TestSessions.class);
+			if (options.action() == Action.SEED) {
+				TestSessions.Target target = sessions.admit(options.markAsTestDatabase()).block();
+				if (!target.admitted()) {
+					err.println(String.format(NOT_A_TEST_DATABASE, target.otherUsers()));
+					return USAGE;
+				}
+			}
 			return switch (options.action()) {
-				case SEED -> seed(sessions, options, out);
+				case SEED -> seed(sessions, options, password, out);
 				case LIST -> list(sessions, out);
 				case DELETE -> delete(sessions, out);
 			};
@@ -97,14 +127,30 @@ public final class SeedCommand {
 			.run(options.springArgs());
 	}
 
-	private static int seed(TestSessions sessions, SeedOptions options, PrintStream out) throws IOException {
+	/** The shared password when the users may log in: from standard input, the environment, or null for a random one. */
+	private static String password(SeedOptions options, Map<String, String> env, InputStream in) throws IOException {
+		if (!options.passwordLogin()) {
+			return null;
+		}
+		String password = options.passwordFromStdin()
+				? new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine()
+				: env.get(SeedOptions.PASSWORD_ENV);
+		if (options.passwordFromStdin() && (password == null || password.isEmpty())) {
+			throw new IllegalArgumentException(SeedOptions.PASSWORD_STDIN + ": standard input held no password");
+		}
+		return (password == null || password.isEmpty()) ? null : password;
+	}
+
+	private static int seed(TestSessions sessions, SeedOptions options, String password, PrintStream out)
+			throws IOException {
 		long started = System.nanoTime();
 		int written = 0;
 		try (BufferedWriter file = create(options.out())) {
 			file.write(SeededSession.CSV_HEADER);
 			file.newLine();
 			// The command's own thread waits for the reactive pipeline, batch by batch.
-			for (SeededSession session : sessions.seed(options.count(), options.password(), options.signAccessTokens())
+			for (SeededSession session : sessions
+				.seed(options.count(), password, options.passwordLogin(), options.signAccessTokens())
 				.toIterable(TestSessions.BATCH)) {
 				file.write(session.csvLine());
 				file.newLine();
@@ -117,6 +163,9 @@ public final class SeedCommand {
 		out.println(options.signAccessTokens()
 				? "Access tokens expire after the auth service's access-token-ttl; the load scenarios then refresh."
 				: "No access tokens: each virtual user's first call is answered token_missing and refreshes.");
+		out.println(options.passwordLogin() ? "The test users log in with the shared password in the file's password column."
+				: "The test users cannot log in with a password (" + SeedOptions.ALLOW_PASSWORD_LOGIN
+						+ " for scenarios that log in).");
 		out.println("A refresh consumes the refresh token it presents: seed again for each run that refreshes.");
 		return OK;
 	}

@@ -1,5 +1,6 @@
 package dev.portcullis.auth.loadtest;
 
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -8,6 +9,7 @@ import dev.portcullis.auth.session.ClientInfo;
 import dev.portcullis.auth.session.SessionService;
 import dev.portcullis.auth.user.User;
 import dev.portcullis.auth.user.UserService;
+import io.r2dbc.spi.ConnectionFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -37,25 +39,60 @@ class TestSessions {
 
 	private final Randoms randoms;
 
-	TestSessions(UserService users, SessionService sessions, Randoms randoms) {
+	private final LoadTestMarkerRepository marker;
+
+	private final Clock clock;
+
+	private final boolean embedded;
+
+	TestSessions(UserService users, SessionService sessions, Randoms randoms, LoadTestMarkerRepository marker, Clock clock,
+			ConnectionFactory connectionFactory) {
 		this.users = users;
 		this.sessions = sessions;
 		this.randoms = randoms;
+		this.marker = marker;
+		this.clock = clock;
+		this.embedded = connectionFactory.getMetadata().getName().contains("H2");
 	}
 
 	/**
-	 * {@code count} new test users, each with one live session, all with {@code password} (a
-	 * random one when null). Emits them as their batches are stored, in order. Without
-	 * {@code signAccessTokens} the access token is left empty: RS256 signing is most of the cost,
-	 * and a client's first call then refreshes, as one whose access cookie expired does.
+	 * {@code count} new test users, each with one live session. With {@code passwordLogin} they
+	 * all have {@code password} (a random one when null), for scenarios that log in; without it
+	 * their password is a random secret nobody keeps, so the seeded accounts cannot be logged in
+	 * to, and the file's password column is empty. Emits them as their batches are stored, in
+	 * order. Without {@code signAccessTokens} the access token is left empty: RS256 signing is
+	 * most of the cost, and a client's first call then refreshes, as one whose access cookie
+	 * expired does.
 	 */
-	Flux<SeededSession> seed(int count, String password, boolean signAccessTokens) {
-		String shared = (password != null) ? password : "Load-" + this.randoms.token(12);
+	Flux<SeededSession> seed(int count, String password, boolean passwordLogin, boolean signAccessTokens) {
+		String secret = "Load-" + this.randoms.token(24);
+		String shared = !passwordLogin ? secret : (password != null) ? password : "Load-" + this.randoms.token(12);
+		String written = passwordLogin ? shared : "";
 		String run = HexFormat.of().formatHex(this.randoms.bytes(4));
 		return this.users.hashTestPassword(shared)
 			.flatMapMany((hash) -> Flux.range(0, count)
 				.buffer(BATCH)
-				.flatMapSequential((numbers) -> seedBatch(run, numbers, hash, shared, signAccessTokens), BATCHES_IN_FLIGHT));
+				.flatMapSequential((numbers) -> seedBatch(run, numbers, hash, written, signAccessTokens), BATCHES_IN_FLIGHT));
+	}
+
+	/**
+	 * Whether this database may be seeded: it is marked as a load-test database, or it is the
+	 * embedded H2 one (never production), or it has no users but test users, and is marked now;
+	 * with {@code mark}, it is marked whatever it holds.
+	 */
+	Mono<Target> admit(boolean mark) {
+		if (this.embedded) {
+			return Mono.just(new Target(true, 0));
+		}
+		return this.marker.isMarked().flatMap((marked) -> {
+			if (marked) {
+				return Mono.just(new Target(true, 0));
+			}
+			return this.users.countOtherThanTestUsers().flatMap((others) -> (mark || others == 0)
+					? this.marker.mark(this.clock.instant(), mark ? "--mark-as-test-database" : "first seed, no other users")
+						.thenReturn(new Target(true, others))
+					: Mono.just(new Target(false, others)));
+		});
 	}
 
 	/** How many test users there are and how many of their sessions are live. */
@@ -80,6 +117,12 @@ class TestSessions {
 
 	private static SeededSession seeded(User user, String password, String access, String refresh) {
 		return new SeededSession(user.id(), user.email(), password, access, refresh);
+	}
+
+	/**
+	 * Whether seeding may go on, and how many users the database has that seeding did not make.
+	 */
+	record Target(boolean admitted, long otherUsers) {
 	}
 
 	/** What {@link #summary} counts. */

@@ -75,6 +75,7 @@ public class AuthMetrics {
 			case WEAK_PASSWORD -> Registration.WEAK_PASSWORD;
 			case INVALID_REQUEST -> Registration.INVALID_REQUEST;
 			case BUSY -> Registration.BUSY;
+			case TOO_MANY_ATTEMPTS -> Registration.TOO_MANY_ATTEMPTS;
 			default -> null;
 		};
 		if (outcome != null) {
@@ -125,7 +126,7 @@ public class AuthMetrics {
 	/** What a registration ended in. */
 	public enum Registration {
 
-		OK, EMAIL_TAKEN, WEAK_PASSWORD, INVALID_REQUEST, BUSY
+		OK, EMAIL_TAKEN, WEAK_PASSWORD, INVALID_REQUEST, BUSY, TOO_MANY_ATTEMPTS
 
 	}
 

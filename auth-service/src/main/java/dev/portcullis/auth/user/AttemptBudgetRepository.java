@@ -12,9 +12,11 @@ import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 
 /**
- * The attempt budgets of the throttles, one row per bucket (see the V5 migration). Every method
- * that takes an attempt is one conditional statement, so the database decides who gets the last
- * one, whichever replica asks.
+ * The attempt budgets of the throttles, one row per bucket (see the V5 migration; since then
+ * {@code client:} is keyed by an IPv4 /24 or IPv6 /56, {@code device:} by the IPv4 address or
+ * IPv6 /64, {@code register:<client>} counts registrations in a window, and the {@code global}
+ * row's {@code blocked_until} is the end of an attack). Every method that takes an attempt is one
+ * conditional statement, so the database decides who gets the last one, whichever replica asks.
  */
 @Repository
 class AttemptBudgetRepository {
@@ -79,17 +81,34 @@ class AttemptBudgetRepository {
 
 	/**
 	 * Takes one attempt from the window starting at {@code windowStart}, starting that window
-	 * when the row's is older: 1 when taken, 0 when {@code limit} are taken already or the bucket
-	 * has no row.
+	 * when the row's is older: 1 when taken, 0 when {@code limit} are taken already, the bucket is
+	 * blocked at {@code now} (see {@link #block}) or the bucket has no row.
 	 */
-	Mono<Long> takeFromWindow(String bucket, Instant windowStart, int limit) {
+	Mono<Long> takeFromWindow(String bucket, Instant windowStart, int limit, Instant now) {
 		return this.db
 			.sql("UPDATE attempt_budgets SET attempts = CASE WHEN last_at < :start THEN 1 ELSE attempts + 1 END, "
 					+ "last_at = CASE WHEN last_at < :start THEN :start ELSE last_at END "
-					+ "WHERE bucket = :bucket AND (last_at < :start OR attempts < :limit)")
+					+ "WHERE bucket = :bucket AND (last_at < :start OR attempts < :limit) "
+					+ "AND (blocked_until IS NULL OR blocked_until <= :now)")
 			.bind("start", Times.db(windowStart))
 			.bind("bucket", bucket)
 			.bind("limit", limit)
+			.bind("now", Times.db(now))
+			.fetch()
+			.rowsUpdated();
+	}
+
+	/**
+	 * Blocks a window bucket until {@code until} unless it is blocked at {@code now} already; its
+	 * window takes no attempt meanwhile.
+	 */
+	Mono<Long> block(String bucket, Instant now, Instant until) {
+		return this.db
+			.sql("UPDATE attempt_budgets SET blocked_until = :until "
+					+ "WHERE bucket = :bucket AND (blocked_until IS NULL OR blocked_until <= :now)")
+			.bind("until", Times.db(until))
+			.bind("bucket", bucket)
+			.bind("now", Times.db(now))
 			.fetch()
 			.rowsUpdated();
 	}

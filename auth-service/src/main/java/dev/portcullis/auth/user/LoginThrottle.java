@@ -1,6 +1,5 @@
 package dev.portcullis.auth.user;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.portcullis.auth.AuthException;
@@ -29,16 +29,22 @@ import org.springframework.stereotype.Component;
  * <ul>
  * <li>the exponential back-off of its email address, whether or not an account exists, so the
  * slow-down tells nobody which addresses are registered; or, from the client address the account
- * last logged in from, a back-off of its own, so that nobody else's guesses lock the owner out
- * there;</li>
- * <li>the failures of its client address per window;</li>
- * <li>the failures across all accounts per window, against password spraying (not from the address
- * the account last logged in from).</li>
+ * last logged in from (its IPv6 /64), a back-off of its own, so that nobody else's guesses lock
+ * the owner out there;</li>
+ * <li>the failures of its client per window, a client being an IPv4 /24 or an IPv6 /56, what one
+ * subscriber or one hosting customer usually holds, so that rotating addresses inside it gains
+ * nothing;</li>
+ * <li>the failures across all accounts per window (not from the address the account last logged
+ * in from). This one never refuses anybody: when it is used up, the service is under attack for
+ * one client window, and meanwhile a client may fail only {@code client-failures-under-attack}
+ * times per window. Clients that have been guessing are refused; everyone else logs in.</li>
  * </ul>
- * A password change's check of the current password takes one from a back-off per user. The
- * attempt is taken before the check, by one conditional statement per budget, so parallel guesses
- * cannot overshoot; a success gives it back and clears the back-off, a failure keeps it, and a
- * check that never ran (the hashing pool was full) gives everything back.
+ * A registration takes one from its client's registration budget per window. A password change's
+ * check of the current password takes one from a back-off per user. The attempt is taken before
+ * the check, by one conditional statement per budget, so parallel guesses cannot overshoot; a
+ * success gives its own attempt back and clears its own device back-off, never the account's run,
+ * which others' guesses made; a failure keeps it; a check that never ran (the hashing pool was
+ * full) gives everything back.
  */
 @Component
 class LoginThrottle {
@@ -47,6 +53,8 @@ class LoginThrottle {
 	static final Duration FORGET_AFTER = Duration.ofDays(1);
 
 	static final String GLOBAL = "global";
+
+	private static final Pattern IPV4_LITERAL = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
 	/**
 	 * Lost races for one back-off bucket before answering 429 anyway; each lost race means another
@@ -73,25 +81,62 @@ class LoginThrottle {
 	 * @param lastLoginAddress whether {@code clientIp} is where this account last logged in from
 	 */
 	Mono<Reservation> reserveLogin(String email, String clientIp, boolean lastLoginAddress, Instant now) {
-		List<Window> windows = new ArrayList<>(2);
-		if (!lastLoginAddress) {
-			windows.add(new Window(GLOBAL, this.settings.globalFailures(), this.settings.globalWindow()));
+		Instant at = now.truncatedTo(ChronoUnit.MICROS);
+		String backOff = lastLoginAddress ? "device:" + email + " " + deviceKey(clientIp) : "account:" + email;
+		Mono<List<Taken>> global = lastLoginAddress ? Mono.just(List.of()) : takeGlobal(at);
+		return global.flatMap((taken) -> {
+			if (clientIp == null) {
+				return reserve(taken, List.of(), backOff, lastLoginAddress, at);
+			}
+			// the global budget used up (taken is empty) tightens every unknown client's own
+			int limit = (!lastLoginAddress && taken.isEmpty())
+					? Math.min(this.settings.clientFailuresUnderAttack(), this.settings.clientFailures())
+					: this.settings.clientFailures();
+			return reserve(taken, List.of(new Window("client:" + clientKey(clientIp), limit, this.settings.clientWindow())),
+					backOff, lastLoginAddress, at);
+		});
+	}
+
+	/**
+	 * Takes a registration from its client's budget, or fails with
+	 * {@link ErrorCode#TOO_MANY_ATTEMPTS}. Kept whatever the outcome: a new account costs a hash,
+	 * and an address already registered answers which one is.
+	 * @param clientIp the client's address; null when unknown (nothing is taken)
+	 */
+	Mono<Void> reserveRegistration(String clientIp, Instant now) {
+		if (clientIp == null) {
+			return Mono.empty();
 		}
-		if (clientIp != null) {
-			windows.add(new Window("client:" + clientKey(clientIp), this.settings.clientFailures(), this.settings.clientWindow()));
-		}
-		String backOff = lastLoginAddress ? "device:" + email + " " + clientIp : "account:" + email;
-		return reserve(windows, backOff, now.truncatedTo(ChronoUnit.MICROS));
+		Window window = new Window("register:" + clientKey(clientIp), this.settings.clientRegistrations(),
+				this.settings.clientWindow());
+		return take(List.of(window), 0, List.of(), now.truncatedTo(ChronoUnit.MICROS)).then();
+	}
+
+	/**
+	 * One attempt from the global budget; none, and the service under attack for a client window,
+	 * when it is used up or the service is under attack already.
+	 */
+	private Mono<List<Taken>> takeGlobal(Instant now) {
+		Window global = new Window(GLOBAL, this.settings.globalFailures(), this.settings.globalWindow());
+		Instant start = global.startAt(now);
+		return takeFromWindow(global, start, now).flatMap((taken) -> taken ? Mono.just(List.of(new Taken(GLOBAL, start)))
+				: this.budgets.block(GLOBAL, now, now.plus(this.settings.clientWindow())).thenReturn(List.<Taken>of()));
 	}
 
 	/** Takes an attempt for checking the current password of a password change. */
 	Mono<Reservation> reservePasswordCheck(UUID userId, Instant now) {
-		return reserve(List.of(), "password:" + userId, now.truncatedTo(ChronoUnit.MICROS));
+		return reserve(List.of(), List.of(), "password:" + userId, true, now.truncatedTo(ChronoUnit.MICROS));
 	}
 
-	/** The password was right: gives the window attempts back and clears the back-off. */
+	/**
+	 * The password was right: gives the window attempts back, and its own back-off attempt. A
+	 * back-off of this address (or this user's password check) only is cleared; an account's run
+	 * is everyone's, and clearing it would hand whoever is guessing a fresh set of free attempts.
+	 */
 	Mono<Void> succeeded(Reservation reservation) {
-		return giveBack(reservation.windows()).then(this.budgets.delete(reservation.backOff().bucket()));
+		return reservation.ownBackOff()
+				? giveBack(reservation.windows()).then(this.budgets.delete(reservation.backOff().bucket()))
+				: abandoned(reservation);
 	}
 
 	/**
@@ -135,28 +180,74 @@ class LoginThrottle {
 	}
 
 	/**
-	 * The budget key of a client address: the address, or for IPv6 its /64, which one subscriber
-	 * usually holds whole. Anything that is not an address literal is its own key.
+	 * The budget key of a client: the /24 of an IPv4 address, the /56 of an IPv6 one (one
+	 * subscriber's or one hosting customer's usual share). Anything that is not an address literal
+	 * is its own key.
 	 */
 	static String clientKey(String ip) {
-		if (ip.indexOf(':') < 0 || !IPV6_LITERAL.matcher(ip).matches()) {
+		byte[] address = parse(ip);
+		if (address == null) {
 			return ip;
+		}
+		return (address.length == 4) ? (address[0] & 255) + "." + (address[1] & 255) + "." + (address[2] & 255) + ".0/24"
+				: HexFormat.of().formatHex(address, 0, 7) + "/56";
+	}
+
+	/**
+	 * The key of the address an account last logged in from: an IPv4 address as it is, an IPv6
+	 * address's /64, which one device keeps while its privacy addresses rotate. Anything that is
+	 * not an address literal is its own key.
+	 */
+	static String deviceKey(String ip) {
+		byte[] address = parse(ip);
+		if (address == null) {
+			return ip;
+		}
+		return (address.length == 4) ? (address[0] & 255) + "." + (address[1] & 255) + "." + (address[2] & 255) + "."
+				+ (address[3] & 255) : HexFormat.of().formatHex(address, 0, 8) + "/64";
+	}
+
+	/** Whether two client addresses are the same device by {@link #deviceKey}. */
+	static boolean sameDevice(String ip, String other) {
+		return ip != null && other != null && deviceKey(ip).equals(deviceKey(other));
+	}
+
+	/**
+	 * The bytes of a strict IPv4 dotted quad or IPv6 literal (an IPv4-mapped one as its IPv4
+	 * address); null for anything else. Never looks a name up.
+	 */
+	private static byte[] parse(String ip) {
+		if (ip == null) {
+			return null;
+		}
+		Matcher v4 = IPV4_LITERAL.matcher(ip);
+		if (v4.matches()) {
+			byte[] bytes = new byte[4];
+			for (int i = 0; i < 4; i++) {
+				int octet = Integer.parseInt(v4.group(i + 1));
+				if (octet > 255) {
+					return null;
+				}
+				bytes[i] = (byte) octet;
+			}
+			return bytes;
+		}
+		if (ip.indexOf(':') < 0 || !IPV6_LITERAL.matcher(ip).matches()) {
+			return null;
 		}
 		try {
 			// a literal of only hex digits, colons and dots: parsed, never looked up
-			InetAddress address = InetAddress.getByName(ip);
-			// an IPv4-mapped address is the IPv4 client it maps
-			return (address instanceof Inet6Address) ? HexFormat.of().formatHex(address.getAddress(), 0, 8) + "/64"
-					: address.getHostAddress();
+			return InetAddress.getByName(ip).getAddress();
 		}
 		catch (UnknownHostException ex) {
-			return ip;
+			return null;
 		}
 	}
 
-	private Mono<Reservation> reserve(List<Window> windows, String backOffBucket, Instant now) {
-		return take(windows, 0, List.of(), now).flatMap((taken) -> advance(backOffBucket, now, MAX_TRIES)
-			.map((backOff) -> new Reservation(taken, backOff))
+	private Mono<Reservation> reserve(List<Taken> alreadyTaken, List<Window> windows, String backOffBucket,
+			boolean ownBackOff, Instant now) {
+		return take(windows, 0, alreadyTaken, now).flatMap((taken) -> advance(backOffBucket, now, MAX_TRIES)
+			.map((backOff) -> new Reservation(taken, backOff, ownBackOff))
 			.onErrorResume((ex) -> giveBack(taken).onErrorResume((giveBackFailed) -> Mono.empty()).then(Mono.error(ex))));
 	}
 
@@ -167,7 +258,7 @@ class LoginThrottle {
 		}
 		Window window = windows.get(index);
 		Instant start = window.startAt(now);
-		return takeFromWindow(window, start).flatMap((ok) -> {
+		return takeFromWindow(window, start, now).flatMap((ok) -> {
 			if (!ok) {
 				return giveBack(taken).then(Mono.error(tooMany(Duration.between(now, start.plus(window.length())))));
 			}
@@ -177,14 +268,14 @@ class LoginThrottle {
 		});
 	}
 
-	private Mono<Boolean> takeFromWindow(Window window, Instant start) {
-		return this.budgets.takeFromWindow(window.bucket(), start, window.limit())
+	private Mono<Boolean> takeFromWindow(Window window, Instant start, Instant now) {
+		return this.budgets.takeFromWindow(window.bucket(), start, window.limit(), now)
 			.flatMap((rows) -> (rows > 0) ? Mono.just(true)
 					: this.budgets.insert(window.bucket(), new Budget(1, start, null))
 						.map((inserted) -> true)
 						// the row exists: the window is used up, or another request inserted it a moment ago
 						.onErrorResume(DataIntegrityViolationException.class, (ex) -> this.budgets
-							.takeFromWindow(window.bucket(), start, window.limit())
+							.takeFromWindow(window.bucket(), start, window.limit(), now)
 							.map((again) -> again > 0)));
 	}
 
@@ -220,8 +311,11 @@ class LoginThrottle {
 		return new AuthException(ErrorCode.TOO_MANY_ATTEMPTS, "Too many failed attempts; try again later", retryAfter, null);
 	}
 
-	/** What a password check took: attempts from windows, and the back-off step. */
-	record Reservation(List<Taken> windows, BackOff backOff) {
+	/**
+	 * What a password check took: attempts from windows, and the back-off step; {@code ownBackOff}
+	 * when that back-off counts only this address's (or this user's) attempts.
+	 */
+	record Reservation(List<Taken> windows, BackOff backOff, boolean ownBackOff) {
 	}
 
 	/** An attempt taken from the window of {@code bucket} starting at {@code windowStart}. */

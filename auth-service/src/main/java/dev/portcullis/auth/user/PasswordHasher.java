@@ -25,7 +25,12 @@ import org.springframework.stereotype.Component;
 /**
  * Argon2id (RFC 9106) hashing on a bounded pool of its own, never on an event-loop thread. When
  * every thread is busy and the queue is full the caller gets {@link ErrorCode#BUSY} at once
- * instead of waiting without bound.
+ * instead of waiting without bound. Reactor bounds the queue per thread: up to
+ * {@code queue-capacity} tasks wait for each of the pool's threads.
+ *
+ * <p>Registrations hash on a second, smaller pool (half the threads, at least one), so that a
+ * flood of them queues behind itself and never in front of a login: they can take at most that
+ * share of the cores from logins.
  *
  * <p>Meters: {@code portcullis.auth.hashing.queued} (checks waiting for a thread),
  * {@code portcullis.auth.hashing.wait} (from submission to the start of hashing) and
@@ -41,6 +46,8 @@ public class PasswordHasher implements DisposableBean {
 	private final Argon2PasswordEncoder encoder;
 
 	private final Scheduler scheduler;
+
+	private final Scheduler registrations;
 
 	private final String dummyHash;
 
@@ -59,6 +66,8 @@ public class PasswordHasher implements DisposableBean {
 		this.encoder = new Argon2PasswordEncoder(SALT_LENGTH, HASH_LENGTH, hashing.parallelism(), hashing.memoryKib(),
 				hashing.iterations());
 		this.scheduler = Schedulers.newBoundedElastic(hashing.effectiveThreads(), hashing.queueCapacity(), "argon2", 60, true);
+		this.registrations = Schedulers.newBoundedElastic(Math.max(1, hashing.effectiveThreads() / 2), hashing.queueCapacity(),
+				"argon2-register", 60, true);
 		// Verified against when the account does not exist, so that answer costs a full hash too.
 		this.dummyHash = this.encoder.encode("portcullis dummy password for unknown accounts");
 		Gauge.builder("portcullis.auth.hashing.queued", this.queued, AtomicInteger::get)
@@ -83,7 +92,12 @@ public class PasswordHasher implements DisposableBean {
 	}
 
 	public Mono<String> hash(String password) {
-		return offload(this.hashTimer, () -> this.encoder.encode(password));
+		return offload(this.scheduler, this.hashTimer, () -> this.encoder.encode(password));
+	}
+
+	/** {@link #hash} for a new account, on the registrations' own share of the cores. */
+	public Mono<String> hashForRegistration(String password) {
+		return offload(this.registrations, this.hashTimer, () -> this.encoder.encode(password));
 	}
 
 	/**
@@ -91,7 +105,7 @@ public class PasswordHasher implements DisposableBean {
 	 * no account, so both cost the same.
 	 */
 	public Mono<Verification> verify(String password, String storedHash) {
-		return offload(this.verifyTimer, () -> {
+		return offload(this.scheduler, this.verifyTimer, () -> {
 			this.verifications.incrementAndGet();
 			if (storedHash == null) {
 				this.encoder.matches(password, this.dummyHash);
@@ -113,7 +127,7 @@ public class PasswordHasher implements DisposableBean {
 	 * Runs {@code work} on the hashing pool, counting it as queued from subscription until it
 	 * starts, or until it is refused or cancelled before it starts.
 	 */
-	private <T> Mono<T> offload(Timer duration, Callable<T> work) {
+	private <T> Mono<T> offload(Scheduler pool, Timer duration, Callable<T> work) {
 		return Mono.defer(() -> {
 			Queued task = new Queued(System.nanoTime());
 			this.queued.incrementAndGet();
@@ -128,7 +142,7 @@ public class PasswordHasher implements DisposableBean {
 				finally {
 					duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 				}
-			}).subscribeOn(this.scheduler).doFinally((signal) -> task.leave());
+			}).subscribeOn(pool).doFinally((signal) -> task.leave());
 		})
 			.onErrorMap(RejectedExecutionException.class, (ex) -> new AuthException(ErrorCode.BUSY,
 					"Too many password checks in progress; try again shortly", Duration.ofSeconds(1), ex));
@@ -137,6 +151,7 @@ public class PasswordHasher implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.scheduler.dispose();
+		this.registrations.dispose();
 	}
 
 	/** A task in the queue; it leaves once, when it starts or when it will never start. */

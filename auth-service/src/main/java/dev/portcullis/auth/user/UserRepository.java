@@ -58,6 +58,10 @@ class UserRepository {
 		return this.db.sql(sql.toString()).bindValues(values).then();
 	}
 
+	Mono<Long> countOtherThanTestUsers() {
+		return this.db.sql("SELECT COUNT(*) AS n FROM users WHERE test_user = FALSE").map((row) -> row.get("n", Long.class)).one();
+	}
+
 	Mono<Long> countTestUsers() {
 		return this.db.sql("SELECT COUNT(*) AS n FROM users WHERE test_user = TRUE").map((row) -> row.get("n", Long.class)).one();
 	}

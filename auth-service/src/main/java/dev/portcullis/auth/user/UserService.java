@@ -14,6 +14,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 /** Registration, password checks and password changes. */
 @Service
@@ -31,31 +32,45 @@ public class UserService {
 
 	private final Clock clock;
 
+	private final TransactionalOperator transactions;
+
 	private final List<String> defaultRoles;
 
 	UserService(UserRepository users, PasswordHasher hasher, PasswordPolicy policy, LoginThrottle throttle, Randoms randoms,
-			Clock clock, AuthProperties properties) {
+			Clock clock, TransactionalOperator transactions, AuthProperties properties) {
 		this.users = users;
 		this.hasher = hasher;
 		this.policy = policy;
 		this.throttle = throttle;
 		this.randoms = randoms;
 		this.clock = clock;
+		this.transactions = transactions;
 		this.defaultRoles = List.copyOf(properties.defaultRoles());
 	}
 
-	/** A new account; {@link ErrorCode#EMAIL_TAKEN} when the address is registered already. */
-	public Mono<User> register(String rawEmail, String password) {
+	/**
+	 * A new account; {@link ErrorCode#EMAIL_TAKEN} when the address is registered already, found
+	 * before hashing, so that answer costs no Argon2. Each attempt takes one from its client's
+	 * registration budget ({@link ErrorCode#TOO_MANY_ATTEMPTS} when used up), and hashes on the
+	 * registrations' share of the hashing pool.
+	 * @param clientIp the client's address; null when unknown
+	 */
+	public Mono<User> register(String rawEmail, String password, String clientIp) {
 		return Mono.fromCallable(() -> {
 			String email = EmailAddress.normalise(rawEmail);
 			this.policy.check(password);
 			return email;
 		})
-			.flatMap((email) -> this.hasher.hash(password)
+			.flatMap((email) -> this.throttle.reserveRegistration(clientIp, this.clock.instant())
+				.then(this.users.findForLogin(email).hasElement())
+				.flatMap((taken) -> taken ? Mono.error(emailTaken()) : this.hasher.hashForRegistration(password))
 				.map((hash) -> new User(this.randoms.uuid(), email, hash, this.defaultRoles, this.clock.instant())))
 			.flatMap((user) -> this.users.insert(user).thenReturn(user))
-			.onErrorMap(DataIntegrityViolationException.class,
-					(ex) -> new AuthException(ErrorCode.EMAIL_TAKEN, "An account with this email already exists"));
+			.onErrorMap(DataIntegrityViolationException.class, (ex) -> emailTaken());
+	}
+
+	private static AuthException emailTaken() {
+		return new AuthException(ErrorCode.EMAIL_TAKEN, "An account with this email already exists");
 	}
 
 	/**
@@ -74,8 +89,8 @@ public class UserService {
 				.map(Optional::of)
 				.defaultIfEmpty(Optional.empty())
 				.flatMap((account) -> {
-					boolean lastLoginAddress = clientIp != null
-							&& account.map((a) -> clientIp.equals(a.lastLoginIp())).orElse(false);
+					boolean lastLoginAddress = account.map((a) -> LoginThrottle.sameDevice(clientIp, a.lastLoginIp()))
+						.orElse(false);
 					Optional<User> user = account.map(UserRepository.LoginAccount::user);
 					return this.throttle.reserveLogin(email, clientIp, lastLoginAddress, now)
 						.flatMap((reservation) -> checked(reservation,
@@ -89,10 +104,13 @@ public class UserService {
 	}
 
 	/**
-	 * Replaces the password after checking the current one. The check is slowed down per account
-	 * like a login, so a stolen session cannot guess the password at hashing speed.
+	 * Replaces the password after checking the current one, and runs {@code alongside} (the
+	 * revocation of the other sessions) in the same transaction: the new password and its
+	 * consequences commit together or not at all. The check is slowed down per account like a
+	 * login, so a stolen session cannot guess the password at hashing speed; it and the new hash
+	 * are computed before the transaction starts, so no hashing holds a connection.
 	 */
-	public Mono<Void> changePassword(UUID userId, String currentPassword, String newPassword) {
+	public Mono<Void> changePassword(UUID userId, String currentPassword, String newPassword, Mono<Void> alongside) {
 		return Mono.fromRunnable(() -> {
 			if (currentPassword == null) {
 				throw new AuthException(ErrorCode.INVALID_REQUEST, "currentPassword is required");
@@ -106,7 +124,9 @@ public class UserService {
 					.flatMap((verification) -> verification.matched() ? this.throttle.succeeded(reservation).then(this.hasher.hash(newPassword))
 							: failed(reservation,
 									new AuthException(ErrorCode.INVALID_CREDENTIALS, "The current password is not correct")))))
-			.flatMap((hash) -> this.users.updatePasswordHash(userId, hash, this.clock.instant()))
+			.flatMap((hash) -> this.users.updatePasswordHash(userId, hash, this.clock.instant())
+				.then(alongside)
+				.as(this.transactions::transactional))
 			.then();
 	}
 
@@ -130,6 +150,11 @@ public class UserService {
 				.map((email) -> new User(this.randoms.uuid(), EmailAddress.normalise(email), passwordHash, this.defaultRoles, now))
 				.toList();
 		}).flatMap((created) -> this.users.insertTestUsers(created).thenReturn(created));
+	}
+
+	/** Users that {@link #createTestUsers} did not make: registered ones. */
+	public Mono<Long> countOtherThanTestUsers() {
+		return this.users.countOtherThanTestUsers();
 	}
 
 	public Mono<Long> countTestUsers() {

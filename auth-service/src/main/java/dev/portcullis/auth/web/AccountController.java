@@ -65,8 +65,8 @@ class AccountController {
 	@PostMapping(path = "/password", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<Void>> changePassword(@RequestBody PasswordChange change, ServerWebExchange exchange) {
 		return this.authenticator.authenticate(exchange)
-			.flatMap((claims) -> this.users.changePassword(claims.userId(), change.currentPassword(), change.newPassword())
-				.then(this.sessions.revokeOthers(claims.userId(), claims.sessionId(), Clients.of(exchange.getRequest()))))
+			.flatMap((claims) -> this.users.changePassword(claims.userId(), change.currentPassword(), change.newPassword(),
+					this.sessions.revokeOthers(claims.userId(), claims.sessionId(), Clients.of(exchange.getRequest()))))
 			.then(Mono.fromSupplier(() -> ResponseEntity.noContent().build()));
 	}
 

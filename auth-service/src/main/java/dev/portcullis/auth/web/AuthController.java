@@ -54,8 +54,8 @@ class AuthController {
 
 	@PostMapping(path = "/register", consumes = MediaType.APPLICATION_JSON_VALUE)
 	@ResponseStatus(HttpStatus.CREATED)
-	Mono<UserView> register(@RequestBody Credentials credentials) {
-		return this.users.register(credentials.email(), credentials.password())
+	Mono<UserView> register(@RequestBody Credentials credentials, ServerWebExchange exchange) {
+		return this.users.register(credentials.email(), credentials.password(), Clients.of(exchange.getRequest()).ip())
 			.map(UserView::of)
 			.doOnSuccess((view) -> this.metrics.registration(AuthMetrics.Registration.OK))
 			.doOnError(AuthException.class, (ex) -> this.metrics.registrationFailed(ex.code()));

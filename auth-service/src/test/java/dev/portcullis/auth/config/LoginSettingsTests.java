@@ -15,18 +15,24 @@ class LoginSettingsTests {
 
 	@Test
 	void loginWhenLimitsNonsenseThenStartUpFailsSayingWhichSetting() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new AuthProperties.Login(5, SECOND, QUARTER, 0, QUARTER, 1000, QUARTER))
+		assertThatIllegalArgumentException().isThrownBy(() -> new AuthProperties.Login(5, SECOND, QUARTER, 0, QUARTER, 1000, QUARTER, 5, 20))
 			.withMessageContaining("portcullis.auth.login.client-failures");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new AuthProperties.Login(5, SECOND, QUARTER, 50, Duration.ZERO, 1000, QUARTER))
+			.isThrownBy(() -> new AuthProperties.Login(5, SECOND, QUARTER, 50, Duration.ZERO, 1000, QUARTER, 5, 20))
 			.withMessageContaining("portcullis.auth.login.client-window");
-		assertThatIllegalArgumentException().isThrownBy(() -> new AuthProperties.Login(5, SECOND, QUARTER, 50, QUARTER, -1, QUARTER))
+		assertThatIllegalArgumentException().isThrownBy(() -> new AuthProperties.Login(5, SECOND, QUARTER, 50, QUARTER, -1, QUARTER, 5, 20))
 			.withMessageContaining("portcullis.auth.login.global-failures");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new AuthProperties.Login(5, SECOND, QUARTER, 50, QUARTER, 1000, Duration.ofDays(2)))
+			.isThrownBy(() -> new AuthProperties.Login(5, SECOND, QUARTER, 50, QUARTER, 1000, Duration.ofDays(2), 5, 20))
 			.withMessageContaining("portcullis.auth.login.global-window");
-		assertThatIllegalArgumentException().isThrownBy(() -> new AuthProperties.Login(0, SECOND, QUARTER, 50, QUARTER, 1000, QUARTER))
+		assertThatIllegalArgumentException().isThrownBy(() -> new AuthProperties.Login(0, SECOND, QUARTER, 50, QUARTER, 1000, QUARTER, 5, 20))
 			.withMessageContaining("portcullis.auth.login.free-attempts");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new AuthProperties.Login(5, SECOND, QUARTER, 50, QUARTER, 1000, QUARTER, 0, 20))
+			.withMessageContaining("portcullis.auth.login.client-failures-under-attack");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new AuthProperties.Login(5, SECOND, QUARTER, 50, QUARTER, 1000, QUARTER, 5, 0))
+			.withMessageContaining("portcullis.auth.login.client-registrations");
 	}
 
 }

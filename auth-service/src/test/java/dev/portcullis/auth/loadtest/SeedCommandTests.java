@@ -1,13 +1,16 @@
 package dev.portcullis.auth.loadtest;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.portcullis.auth.AuthServiceApplication;
 import dev.portcullis.auth.support.AuthClient;
@@ -18,11 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The command line: the confirmation it insists on, and the sessions file it writes. */
+/**
+ * The command line: the confirmation it insists on, the databases it refuses, where the password
+ * may come from, and the sessions file it writes.
+ */
 @AuthServiceTest
 class SeedCommandTests {
 
@@ -34,6 +41,9 @@ class SeedCommandTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@Autowired
+	DatabaseClient db;
 
 	@TempDir
 	Path dir;
@@ -57,7 +67,7 @@ class SeedCommandTests {
 
 	@Test
 	void runWhenDeletingWithoutConfirmationThenRefusesAndDeletesNothing() {
-		this.testSessions.seed(1, null, false).blockLast();
+		this.testSessions.seed(1, null, false, false).blockLast();
 		long before = this.testSessions.summary().block().users();
 
 		assertThat(run("seed-sessions", "delete")).isEqualTo(SeedCommand.USAGE);
@@ -78,7 +88,7 @@ class SeedCommandTests {
 	void runWhenConfirmedThenWritesOneLinePerUserWithCookiesTheServiceAccepts() throws Exception {
 		Path file = this.dir.resolve("out/sessions.csv");
 
-		int status = runAgainstTestDatabase("seed-sessions", "--count=3", "--out=" + file,
+		int status = runAgainstTestDatabase("seed-sessions", "--count=3", "--out=" + file, "--mark-as-test-database",
 				"--i-know-this-is-not-production");
 
 		assertThat(status).as(this.err.toString(StandardCharsets.UTF_8)).isEqualTo(SeedCommand.OK);
@@ -96,18 +106,99 @@ class SeedCommandTests {
 		assertThat(this.out.toString(StandardCharsets.UTF_8)).containsPattern("\\d+ test users, \\d+ live sessions");
 	}
 
+	@Test
+	void runWhenPasswordOnTheCommandLineThenRefusesSayingWhereToPutIt() {
+		long before = this.testSessions.summary().block().users();
+
+		int status = runAgainstTestDatabase("seed-sessions", "--count=2", "--out=" + this.dir.resolve("s.csv"),
+				"--password=a shared load-test password", "--allow-password-login", "--i-know-this-is-not-production");
+
+		assertThat(status).isEqualTo(SeedCommand.USAGE);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("--password= is not accepted")
+			.contains("PORTCULLIS_SEED_PASSWORD").contains("--password-stdin");
+		assertThat(this.dir.resolve("s.csv")).doesNotExist();
+		assertThat(this.testSessions.summary().block().users()).isEqualTo(before);
+	}
+
+	@Test
+	void runWhenDatabaseHasOtherUsersAndIsNotMarkedThenRefusesUntilMarked() throws Exception {
+		this.db.sql("DELETE FROM load_test_marker").then().block(Duration.ofSeconds(10));
+		new AuthClient(this.client).register(AuthClient.uniqueEmail(), AuthClient.PASSWORD).expectStatus().isCreated();
+		long before = this.testSessions.summary().block().users();
+		Path file = this.dir.resolve("s.csv");
+
+		int refused = runAgainstTestDatabase("seed-sessions", "--count=2", "--out=" + file, "--i-know-this-is-not-production");
+
+		assertThat(refused).isEqualTo(SeedCommand.USAGE);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("Refusing to seed").contains("may be production")
+			.contains("--mark-as-test-database");
+		assertThat(file).doesNotExist();
+		assertThat(this.testSessions.summary().block().users()).isEqualTo(before);
+
+		assertThat(runAgainstTestDatabase("seed-sessions", "--count=2", "--out=" + file, "--mark-as-test-database",
+				"--i-know-this-is-not-production")).as(this.err.toString(StandardCharsets.UTF_8)).isEqualTo(SeedCommand.OK);
+		// marked once, for good
+		assertThat(runAgainstTestDatabase("seed-sessions", "--count=2", "--out=" + file, "--i-know-this-is-not-production"))
+			.isEqualTo(SeedCommand.OK);
+		assertThat(this.testSessions.summary().block().users()).isEqualTo(before + 4);
+	}
+
+	@Test
+	void runWhenPasswordLoginNotAllowedThenTheFileHasNoPasswordAndTheUsersCannotLogIn() throws Exception {
+		Path file = this.dir.resolve("s.csv");
+
+		int status = runAgainstTestDatabase(Map.of("PORTCULLIS_SEED_PASSWORD", "a shared load-test password"), "",
+				"seed-sessions", "--count=1", "--out=" + file, "--mark-as-test-database", "--i-know-this-is-not-production");
+
+		assertThat(status).as(this.err.toString(StandardCharsets.UTF_8)).isEqualTo(SeedCommand.OK);
+		String[] user = Files.readAllLines(file).get(1).split(",", -1);
+		assertThat(user[2]).isEmpty();
+		new AuthClient(this.client).login(user[1], "a shared load-test password", AuthClient.uniqueIp())
+			.expectStatus().isUnauthorized();
+	}
+
+	@Test
+	void runWhenPasswordLoginAllowedThenThePasswordComesFromTheEnvironmentOrStandardInput() throws Exception {
+		Path fromEnv = this.dir.resolve("env.csv");
+		Path fromStdin = this.dir.resolve("stdin.csv");
+
+		assertThat(runAgainstTestDatabase(Map.of("PORTCULLIS_SEED_PASSWORD", "a shared load-test password"), "",
+				"seed-sessions", "--count=1", "--out=" + fromEnv, "--allow-password-login", "--mark-as-test-database",
+				"--i-know-this-is-not-production")).as(this.err.toString(StandardCharsets.UTF_8)).isEqualTo(SeedCommand.OK);
+		assertThat(runAgainstTestDatabase(Map.of(), "another load-test password\n", "seed-sessions", "--count=1",
+				"--out=" + fromStdin, "--allow-password-login", "--password-stdin", "--mark-as-test-database",
+				"--i-know-this-is-not-production")).as(this.err.toString(StandardCharsets.UTF_8)).isEqualTo(SeedCommand.OK);
+
+		String[] envUser = Files.readAllLines(fromEnv).get(1).split(",", -1);
+		String[] stdinUser = Files.readAllLines(fromStdin).get(1).split(",", -1);
+		assertThat(envUser[2]).isEqualTo("a shared load-test password");
+		assertThat(stdinUser[2]).isEqualTo("another load-test password");
+		AuthClient auth = new AuthClient(this.client);
+		auth.login(envUser[1], envUser[2], AuthClient.uniqueIp()).expectStatus().isOk();
+		auth.login(stdinUser[1], stdinUser[2], AuthClient.uniqueIp()).expectStatus().isOk();
+	}
+
 	private int runAgainstTestDatabase(String... args) {
+		return runAgainstTestDatabase(Map.of(), "", args);
+	}
+
+	private int runAgainstTestDatabase(Map<String, String> env, String stdin, String... args) {
 		TestDatabase db = TestDatabase.get();
 		List<String> all = new ArrayList<>(List.of(args));
 		all.addAll(List.of("--spring.r2dbc.url=" + db.r2dbcUrl(), "--spring.r2dbc.username=" + db.username(),
 				"--spring.r2dbc.password=" + db.password(), "--spring.flyway.url=" + db.jdbcUrl(),
 				"--portcullis.auth.master-secret=test-master-secret-of-at-least-32-characters"));
-		return run(all.toArray(String[]::new));
+		return run(env, stdin, all.toArray(String[]::new));
 	}
 
 	private int run(String... args) {
-		return SeedCommand.run(AuthServiceApplication.class, args, new PrintStream(this.out, true, StandardCharsets.UTF_8),
-				new PrintStream(this.err, true, StandardCharsets.UTF_8));
+		return run(Map.of(), "", args);
+	}
+
+	private int run(Map<String, String> env, String stdin, String... args) {
+		return SeedCommand.run(AuthServiceApplication.class, args, env,
+				new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+				new PrintStream(this.out, true, StandardCharsets.UTF_8), new PrintStream(this.err, true, StandardCharsets.UTF_8));
 	}
 
 }

@@ -42,7 +42,7 @@ class TestSessionsTests {
 
 	@Test
 	void seedWhenCountGivenThenEachUserHasOneLiveSessionWhoseCookiesWork() {
-		List<SeededSession> seeded = this.testSessions.seed(3, null, true).collectList().block();
+		List<SeededSession> seeded = this.testSessions.seed(3, null, false, true).collectList().block();
 
 		assertThat(seeded).hasSize(3);
 		assertThat(seeded).extracting(SeededSession::userId).doesNotHaveDuplicates();
@@ -60,7 +60,7 @@ class TestSessionsTests {
 
 	@Test
 	void seedWhenWithoutAccessTokensThenAccessIsEmptyAndTheFirstRefreshMakesOne() {
-		SeededSession seeded = this.testSessions.seed(1, null, false).blockLast();
+		SeededSession seeded = this.testSessions.seed(1, null, false, false).blockLast();
 
 		assertThat(seeded.accessToken()).isEmpty();
 		Tokens rotated = this.auth.refreshed(new Tokens("", seeded.refreshToken(), seeded.email()));
@@ -69,7 +69,7 @@ class TestSessionsTests {
 
 	@Test
 	void seedWhenPasswordGivenThenUsersShareOneHashAndCanLogInWithIt() throws SQLException {
-		List<SeededSession> seeded = this.testSessions.seed(TestSessions.BATCH + 2, "a shared load-test password", false)
+		List<SeededSession> seeded = this.testSessions.seed(TestSessions.BATCH + 2, "a shared load-test password", true, false)
 			.collectList()
 			.block();
 
@@ -85,10 +85,19 @@ class TestSessionsTests {
 	}
 
 	@Test
+	void seedWhenPasswordLoginNotAllowedThenTheUsersCannotLogInAndNoPasswordIsWritten() {
+		List<SeededSession> seeded = this.testSessions.seed(2, "a shared load-test password", false, false).collectList().block();
+
+		assertThat(seeded).extracting(SeededSession::password).containsOnly("");
+		this.auth.login(seeded.get(0).email(), "a shared load-test password", AuthClient.uniqueIp()).expectStatus().isUnauthorized();
+		this.auth.refreshed(new Tokens("", seeded.get(0).refreshToken(), seeded.get(0).email()));
+	}
+
+	@Test
 	void seedWhenPasswordTooWeakThenFailsBeforeCreatingAnyone() {
 		long before = this.testSessions.summary().block().users();
 
-		this.testSessions.seed(2, "short", true).as(StepVerifier::create).expectError().verify();
+		this.testSessions.seed(2, "short", true, true).as(StepVerifier::create).expectError().verify();
 
 		assertThat(this.testSessions.summary().block().users()).isEqualTo(before);
 	}
@@ -96,7 +105,7 @@ class TestSessionsTests {
 	@Test
 	void deleteWhenTestUsersAndRealUsersThenOnlyTestUsersAndTheirSessionsGo() {
 		Tokens real = this.auth.newSession();
-		List<SeededSession> seeded = this.testSessions.seed(4, null, false).collectList().block();
+		List<SeededSession> seeded = this.testSessions.seed(4, null, false, false).collectList().block();
 		assertThat(this.testSessions.summary().block().liveSessions()).isGreaterThanOrEqualTo(4);
 
 		this.testSessions.delete().as(StepVerifier::create)

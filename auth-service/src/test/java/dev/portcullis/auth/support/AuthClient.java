@@ -40,17 +40,20 @@ public final class AuthClient {
 	}
 
 	/**
-	 * A client address no other test uses (10.0.0.0/8), for {@link #login(String, String, String)}:
-	 * the service is reached from loopback, so it believes the last X-Forwarded-For entry.
+	 * A client address in a /24 no other test uses (in 10.0.0.0/8), for
+	 * {@link #login(String, String, String)}: the service is reached from loopback, so it believes
+	 * the last X-Forwarded-For entry.
 	 */
 	public static String uniqueIp() {
 		int n = addresses.incrementAndGet();
-		return "10." + ((n >> 16) & 255) + "." + ((n >> 8) & 255) + "." + (n & 255);
+		return "10." + ((n >> 8) & 255) + "." + (n & 255) + "." + (1 + ((n >> 16) & 127));
 	}
 
+	/** Registers from a client address of its own, so tests share no registration budget. */
 	public WebTestClient.ResponseSpec register(String email, String password) {
 		return this.client.post()
 			.uri("/auth/register")
+			.header("X-Forwarded-For", uniqueIp())
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("email", email, "password", password))
 			.exchange();

@@ -103,7 +103,7 @@ class TokenParsingFuzzTests {
 				new AuthProperties.Keys(Duration.ofDays(30), Duration.ofMinutes(10), Duration.ofSeconds(30)),
 				new AuthProperties.Hashing(19456, 2, 1, 1, 1),
 				new AuthProperties.Login(5, Duration.ofSeconds(1), Duration.ofMinutes(15), 50, Duration.ofMinutes(15), 1000,
-						Duration.ofMinutes(5)),
+						Duration.ofMinutes(5), 5, 20),
 				new AuthProperties.Purge(Duration.ofMinutes(10), 1000, Duration.ofDays(90)));
 	}
 

@@ -45,21 +45,37 @@ class AttemptBudgetRepositoryTests {
 	}
 
 	@Test
+	void takeFromWindowWhenBlockedThenRefusedUntilTheBlockEndsAndBlockingAgainDoesNotExtendIt() {
+		String bucket = "client:" + uniqueEmail();
+		Instant window = T0;
+		Instant until = T0.plus(Duration.ofMinutes(15));
+		this.budgets.insert(bucket, new Budget(1, window, null)).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.block(bucket, T0, until).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.block(bucket, T0.plusSeconds(1), until.plusSeconds(1)).as(StepVerifier::create).expectNext(0L)
+			.verifyComplete();
+
+		this.budgets.takeFromWindow(bucket, window, 100, T0.plusSeconds(60)).as(StepVerifier::create).expectNext(0L)
+			.verifyComplete();
+		this.budgets.takeFromWindow(bucket, until, 100, until).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.find(bucket).as(StepVerifier::create).expectNext(new Budget(1, until, until)).verifyComplete();
+	}
+
+	@Test
 	void takeFromWindowWhenLimitReachedThenRefusedUntilTheNextWindowAndGiveBackReopensIt() {
 		String bucket = "client:" + uniqueEmail();
 		Instant window = T0;
-		this.budgets.takeFromWindow(bucket, window, 2).as(StepVerifier::create).expectNext(0L).verifyComplete();
+		this.budgets.takeFromWindow(bucket, window, 2, window).as(StepVerifier::create).expectNext(0L).verifyComplete();
 		this.budgets.insert(bucket, new Budget(1, window, null)).as(StepVerifier::create).expectNext(1L).verifyComplete();
-		this.budgets.takeFromWindow(bucket, window, 2).as(StepVerifier::create).expectNext(1L).verifyComplete();
-		this.budgets.takeFromWindow(bucket, window, 2).as(StepVerifier::create).expectNext(0L).verifyComplete();
+		this.budgets.takeFromWindow(bucket, window, 2, window).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.takeFromWindow(bucket, window, 2, window).as(StepVerifier::create).expectNext(0L).verifyComplete();
 		this.budgets.giveBackToWindow(bucket, window).as(StepVerifier::create).expectNext(1L).verifyComplete();
-		this.budgets.takeFromWindow(bucket, window, 2).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.takeFromWindow(bucket, window, 2, window).as(StepVerifier::create).expectNext(1L).verifyComplete();
 
 		Instant next = window.plus(Duration.ofMinutes(15));
-		this.budgets.takeFromWindow(bucket, next, 2).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.takeFromWindow(bucket, next, 2, next).as(StepVerifier::create).expectNext(1L).verifyComplete();
 		this.budgets.find(bucket).as(StepVerifier::create).expectNext(new Budget(1, next, null)).verifyComplete();
 		// a replica whose clock is behind takes from, and gives back to, the newer window
-		this.budgets.takeFromWindow(bucket, window, 2).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.takeFromWindow(bucket, window, 2, window).as(StepVerifier::create).expectNext(1L).verifyComplete();
 		this.budgets.giveBackToWindow(bucket, window).as(StepVerifier::create).expectNext(1L).verifyComplete();
 		this.budgets.find(bucket).as(StepVerifier::create).expectNext(new Budget(1, next, null)).verifyComplete();
 		// but never below nothing
@@ -119,7 +135,7 @@ class AttemptBudgetRepositoryTests {
 				defaults.accessTokenTtl(), defaults.sessionTtl(), defaults.sessionIdleTtl(), defaults.refreshGrace(),
 				defaults.defaultRoles(), defaults.cookies(), defaults.keys(), defaults.hashing(),
 				new AuthProperties.Login(freeAttempts, Duration.ofHours(1), Duration.ofHours(1), clientFailures,
-						clientWindow, 1000, Duration.ofMinutes(5)),
+						clientWindow, 1000, Duration.ofMinutes(5), Math.min(5, clientFailures), 20),
 				defaults.purge());
 	}
 

@@ -1,6 +1,7 @@
 package dev.portcullis.auth.user;
 
 import java.time.Duration;
+import java.util.Map;
 
 import dev.portcullis.auth.support.AuthClient;
 import dev.portcullis.auth.support.AuthServiceTest;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -19,12 +21,14 @@ import static dev.portcullis.auth.support.AuthClient.uniqueIp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The per-address and the global failure limits, with budgets small enough to reach: one wrong
- * password per account, so only these limits can be what says no.
+ * The per-client and the global failure limits, with budgets small enough to reach: one wrong
+ * password per account, so only these limits can be what says no. Under attack (the global
+ * budget used up) a client may fail once per window here.
  */
 @AuthServiceTest
 @TestPropertySource(properties = { "portcullis.auth.login.client-failures=3", "portcullis.auth.login.client-window=1h",
-		"portcullis.auth.login.global-failures=6", "portcullis.auth.login.global-window=1h" })
+		"portcullis.auth.login.global-failures=6", "portcullis.auth.login.global-window=1h",
+		"portcullis.auth.login.client-failures-under-attack=1" })
 class LoginLimitsTests {
 
 	@Autowired
@@ -86,21 +90,27 @@ class LoginLimitsTests {
 	}
 
 	@Test
-	void loginWhenFailuresAcrossAllAccountsReachTheGlobalBudgetThenEveryNewClientGetsTooManyAttempts() {
+	void loginWhenFailuresAcrossAllAccountsReachTheGlobalBudgetThenNewClientsStillGetInAndGuessersAreRefused() {
 		String email = uniqueEmail();
 		this.auth.register(email, PASSWORD).expectStatus().isCreated();
-		for (int i = 0; i < 6; i++) {
+		String guesser = uniqueIp();
+		this.auth.login(uniqueEmail(), "Summer2024!", guesser).expectStatus().isUnauthorized();
+		for (int i = 0; i < 5; i++) {
 			this.auth.login(uniqueEmail(), "Summer2024!", uniqueIp()).expectStatus().isUnauthorized();
 		}
-		this.auth.login(email, PASSWORD, uniqueIp())
+
+		this.auth.login(email, PASSWORD, uniqueIp()).expectStatus().isOk();
+		this.auth.login(email, PASSWORD, guesser)
 			.expectStatus().isEqualTo(429)
 			.expectHeader().exists("Retry-After")
 			.expectBody().jsonPath("$.code").isEqualTo("too_many_attempts");
-		this.auth.login(uniqueEmail(), "Summer2024!", uniqueIp()).expectStatus().isEqualTo(429);
+		String newcomer = uniqueIp();
+		this.auth.login(uniqueEmail(), "Summer2024!", newcomer).expectStatus().isUnauthorized();
+		this.auth.login(uniqueEmail(), "Summer2024!", newcomer).expectStatus().isEqualTo(429);
 	}
 
 	@Test
-	void loginWhenGlobalBudgetUsedUpThenTheAddressThatLastLoggedInStillGetsIn() {
+	void loginWhenUnderAttackThenTheAddressThatLastLoggedInKeepsItsWholeBudget() {
 		String home = uniqueIp();
 		String email = uniqueEmail();
 		this.auth.register(email, PASSWORD).expectStatus().isCreated();
@@ -108,8 +118,30 @@ class LoginLimitsTests {
 		for (int i = 0; i < 6; i++) {
 			this.auth.login(uniqueEmail(), "Summer2024!", uniqueIp()).expectStatus().isUnauthorized();
 		}
-		this.auth.login(email, PASSWORD, uniqueIp()).expectStatus().isEqualTo(429);
+		this.auth.login(email, "a typo", home).expectStatus().isUnauthorized();
 		this.auth.login(email, PASSWORD, home).expectStatus().isOk();
+	}
+
+	@Test
+	void registerWhenOneClientRegistersBeyondItsBudgetThenTooManyAttemptsAndOthersDoNot() {
+		String client = uniqueIp();
+		for (int i = 0; i < 20; i++) {
+			register(uniqueEmail(), client).expectStatus().isCreated();
+		}
+		register(uniqueEmail(), client)
+			.expectStatus().isEqualTo(429)
+			.expectHeader().exists("Retry-After")
+			.expectBody().jsonPath("$.code").isEqualTo("too_many_attempts");
+		register(uniqueEmail(), uniqueIp()).expectStatus().isCreated();
+	}
+
+	private WebTestClient.ResponseSpec register(String email, String ip) {
+		return this.client.post()
+			.uri("/auth/register")
+			.header("X-Forwarded-For", ip)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("email", email, "password", PASSWORD))
+			.exchange();
 	}
 
 }

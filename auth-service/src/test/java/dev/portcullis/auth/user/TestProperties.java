@@ -17,7 +17,7 @@ final class TestProperties {
 				new AuthProperties.Cookies("__Host-access_token", "__Secure-refresh_token", "/auth", true, "Lax", "Strict", null),
 				new AuthProperties.Keys(Duration.ofDays(30), Duration.ofMinutes(10), Duration.ofSeconds(30)), hashing,
 				new AuthProperties.Login(5, Duration.ofSeconds(1), Duration.ofMinutes(15), 50, Duration.ofMinutes(15), 1000,
-						Duration.ofMinutes(5)),
+						Duration.ofMinutes(5), 5, 20),
 				new AuthProperties.Purge(Duration.ofMinutes(10), 1000, Duration.ofDays(90)));
 	}
 
