@@ -26,7 +26,12 @@ public enum Decision {
 	/** The token could not be checked: the signing keys were not available ({@code unavailable}). */
 	KEYS_UNAVAILABLE("keys_unavailable"),
 
-	INVALID_PATH(ErrorCodes.INVALID_PATH);
+	INVALID_PATH(ErrorCodes.INVALID_PATH),
+
+	RATE_LIMITED(ErrorCodes.RATE_LIMITED),
+
+	/** A limited route refused while the rate limits' Redis did not answer (fail closed; {@code unavailable}). */
+	RATE_LIMITER_UNAVAILABLE("rate_limiter_unavailable");
 
 	private final String tag;
 
@@ -54,6 +59,8 @@ public enum Decision {
 			// the only refusal the gateway raises itself with this code: upstream failures are not decisions
 			case ErrorCodes.UNAVAILABLE -> KEYS_UNAVAILABLE;
 			case ErrorCodes.INVALID_PATH -> INVALID_PATH;
+			case ErrorCodes.RATE_LIMITED -> RATE_LIMITED;
+			case "rate_limiter_unavailable" -> RATE_LIMITER_UNAVAILABLE;
 			default -> null;
 		};
 	}

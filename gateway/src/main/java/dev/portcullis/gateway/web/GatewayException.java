@@ -1,5 +1,7 @@
 package dev.portcullis.gateway.web;
 
+import java.time.Duration;
+
 /**
  * A request the gateway refuses itself, named by its stable {@code code} (see
  * {@link dev.portcullis.contract.ErrorCodes}). It says nothing of HTTP:
@@ -22,6 +24,16 @@ public abstract class GatewayException extends RuntimeException {
 
 	public String detail() {
 		return getMessage();
+	}
+
+	/** How long the client should wait before retrying ({@code Retry-After}), or {@code null}. */
+	public Duration retryAfter() {
+		return null;
+	}
+
+	/** The {@code outcome} this refusal is counted under in the decisions meter: its code unless told. */
+	public String outcome() {
+		return this.code;
 	}
 
 }
