@@ -30,7 +30,7 @@ class DecisionMeterTests {
 		assertThat(this.registry.get(DecisionMeter.NAME).counters())
 			.extracting((counter) -> counter.getId().getTag("outcome"))
 			.containsOnly("allowed", "public", "token_missing", "token_expired", "token_invalid", "session_revoked",
-					"csrf_rejected", "keys_unavailable", "invalid_path");
+					"csrf_rejected", "keys_unavailable", "invalid_path", "rate_limited", "rate_limiter_unavailable");
 	}
 
 	@Test
