@@ -1,6 +1,7 @@
 package dev.portcullis.gateway.web;
 
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 import dev.portcullis.gateway.metrics.DecisionMeter;
@@ -8,9 +9,11 @@ import dev.portcullis.gateway.testing.WebHandlerClients;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.server.ResponseStatusException;
 
 class ProblemExceptionHandlerTests {
@@ -64,6 +67,40 @@ class ProblemExceptionHandlerTests {
 			.expectBody()
 			.jsonPath("$.detail")
 			.isEqualTo("say \"no\"\n");
+	}
+
+	@Test
+	void handleWhenRateLimiterRefusedThenTooManyRequestsProblem() {
+		failingWith(HttpClientErrorException.create(HttpStatus.TOO_MANY_REQUESTS, "Too Many Requests", new HttpHeaders(),
+				null, null))
+			.get()
+			.uri("/api/x")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("rate_limited");
+	}
+
+	@Test
+	void handleWhenRefusalCarriesRetryAfterThenHeaderInWholeSeconds() {
+		failingWith(new GatewayException("unavailable", "later") {
+
+			@Override
+			public Duration retryAfter() {
+				return Duration.ofSeconds(5);
+			}
+
+		}).get()
+			.uri("/api/x")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "5");
 	}
 
 	@Test
