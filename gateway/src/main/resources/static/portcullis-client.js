@@ -128,6 +128,9 @@ export function configure({ baseUrl: url } = {}) {
  * If the refresh fails for another reason (503 `unavailable`, 429), the user is not logged out:
  * the refresh's response is returned so the caller can retry later.
  *
+ * A GET, HEAD or OPTIONS answered 429 (`rate_limited`) is sent again once after its
+ * `Retry-After` seconds (up to 10); other methods, and a second 429, go back to the caller.
+ *
  * String URLs are resolved against the gateway's base URL. A body must be re-sendable (string,
  * FormData, Blob, URLSearchParams, or a Request, which is cloned), since the call may be sent twice.
  *
@@ -374,7 +377,24 @@ export function onLoggedOut(listener) {
 	return () => globalThis.removeEventListener(LOGGED_OUT_EVENT, handler);
 }
 
-function send(input, init) {
+/** Methods a 429 `rate_limited` is retried for, once, after its Retry-After. */
+const RETRIED_AFTER_429 = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Longest Retry-After (seconds) waited out; a longer wait is left to the caller. */
+const MAX_RETRY_AFTER_SECONDS = 10;
+
+async function send(input, init) {
+	const response = await sendOnce(input, init);
+	const method = (init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+	const retryAfter = response.headers.get('Retry-After');
+	const seconds = retryAfter === null ? NaN : Number(retryAfter);
+	if (response.status !== 429 || !RETRIED_AFTER_429.has(method) || !(seconds >= 0 && seconds <= MAX_RETRY_AFTER_SECONDS)) {
+		return response;
+	}
+	await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+	return sendOnce(input, init);
+}
+
+function sendOnce(input, init) {
 	const target = input instanceof Request ? input.clone() : new URL(String(input), baseUrl);
 	return fetch(target, { ...init, credentials: 'include' });
 }

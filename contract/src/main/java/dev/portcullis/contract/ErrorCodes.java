@@ -36,6 +36,9 @@ public final class ErrorCodes {
 
 	public static final String UNAVAILABLE = "unavailable";
 
+	/** Too many requests from this user or client: wait {@code Retry-After} seconds, then retry. */
+	public static final String RATE_LIMITED = "rate_limited";
+
 	public static final String BAD_GATEWAY = "bad_gateway";
 
 	public static final String GATEWAY_TIMEOUT = "gateway_timeout";

@@ -97,6 +97,29 @@ class DockerComposeTests {
 		}
 	}
 
+	/**
+	 * Compose runs the rate limits on, with one Redis for every gateway, while the gateway's own
+	 * default (the quickstart's) is off, needing no Redis.
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void composeWhenReadThenEveryGatewayHasRateLimitsOnInTheSharedRedis() throws IOException {
+		Map<String, Object> compose = new Yaml().load(Files.readString(REPO.resolve("docker-compose.yml")));
+		Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+		assertThat(services.get("redis")).containsKeys("healthcheck", "restart").doesNotContainKey("ports");
+		for (String gateway : List.of("gateway", "gateway-2")) {
+			Map<String, Object> environment = (Map<String, Object>) services.get(gateway).get("environment");
+			assertThat(environment).as(gateway)
+				.containsEntry("PORTCULLIS_RATE_LIMIT_ENABLED", "true")
+				.containsEntry("PORTCULLIS_REDIS_HOST", "redis");
+			Map<String, Map<String, Object>> dependsOn = (Map<String, Map<String, Object>>) services.get(gateway)
+				.get("depends_on");
+			assertThat(dependsOn.get("redis")).as(gateway).containsEntry("condition", "service_healthy");
+		}
+		assertThat(Files.readString(REPO.resolve(CONFIG_OF.get("gateway"))))
+			.contains("enabled: ${PORTCULLIS_RATE_LIMIT_ENABLED:false}");
+	}
+
 	/** Each app's management port setting: the variable compose may set, and the default in its config. */
 	static final Map<String, String> MANAGEMENT_PORT_VARIABLE = Map.of("gateway", "PORTCULLIS_MANAGEMENT_PORT",
 			"auth-service", "PORTCULLIS_AUTH_MANAGEMENT_PORT");

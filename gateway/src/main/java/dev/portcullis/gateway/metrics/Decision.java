@@ -32,7 +32,12 @@ public enum Decision {
 
 	TOO_MANY_SOCKETS(ErrorCodes.TOO_MANY_SOCKETS),
 
-	SOCKETS_EXHAUSTED(ErrorCodes.SOCKETS_EXHAUSTED);
+	SOCKETS_EXHAUSTED(ErrorCodes.SOCKETS_EXHAUSTED),
+
+	RATE_LIMITED(ErrorCodes.RATE_LIMITED),
+
+	/** A limited route refused while the rate limits' Redis did not answer (fail closed; {@code unavailable}). */
+	RATE_LIMITER_UNAVAILABLE("rate_limiter_unavailable");
 
 	private final String tag;
 
@@ -63,6 +68,8 @@ public enum Decision {
 			case ErrorCodes.INVALID_PATH -> INVALID_PATH;
 			case ErrorCodes.TOO_MANY_SOCKETS -> TOO_MANY_SOCKETS;
 			case ErrorCodes.SOCKETS_EXHAUSTED -> SOCKETS_EXHAUSTED;
+			case ErrorCodes.RATE_LIMITED -> RATE_LIMITED;
+			case "rate_limiter_unavailable" -> RATE_LIMITER_UNAVAILABLE;
 			default -> null;
 		};
 	}

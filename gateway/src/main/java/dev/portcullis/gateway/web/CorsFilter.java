@@ -35,6 +35,10 @@ class CorsFilter implements WebFilter, Ordered {
 
 	private static final String CORS_PREFIX = "Access-Control-";
 
+	/** What a page may read of the gateway's own answers: the 401 challenge and the 429 wait. */
+	private static final String EXPOSED = String.join(", ", HttpHeaders.WWW_AUTHENTICATE, HttpHeaders.RETRY_AFTER,
+			"X-RateLimit-Remaining", "X-RateLimit-Replenish-Rate", "X-RateLimit-Burst-Capacity");
+
 	private final Set<String> allowedOrigins;
 
 	private final String allowedMethods;
@@ -64,7 +68,7 @@ class CorsFilter implements WebFilter, Ordered {
 			withoutUpstreamCors(headers);
 			if (allowed) {
 				withAllowOrigin(headers, origin);
-				headers.set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, HttpHeaders.WWW_AUTHENTICATE);
+				headers.set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED);
 			}
 			return Mono.empty();
 		});

@@ -43,4 +43,9 @@ public abstract class GatewayException extends RuntimeException {
 		return this.retryAfter;
 	}
 
+	/** The {@code outcome} this refusal is counted under in the decisions meter: its code unless told. */
+	public String outcome() {
+		return this.code;
+	}
+
 }

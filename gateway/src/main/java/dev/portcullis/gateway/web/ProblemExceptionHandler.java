@@ -20,6 +20,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
+import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
@@ -31,7 +32,9 @@ import org.springframework.web.server.WebExceptionHandler;
  * {@code WWW-Authenticate} challenge for token failures, 403 for CSRF, 503 when the signing
  * keys are unavailable, 429 and 503 with {@code Retry-After} for WebSockets past their
  * caps) and upstream failures raised by the proxy (connect errors 502,
- * timeouts 504, an exhausted connection pool 503).
+ * timeouts 504, an exhausted connection pool 503), and Spring Cloud Gateway's
+ * {@code RequestRateLimiter} refusals (429 {@code rate_limited}; the filter has already set
+ * {@code Retry-After} and the {@code X-RateLimit-*} headers).
  *
  * <p>Runs ahead of Spring Boot's error handler, which would answer a refused upstream
  * connection with 500. Anything else is left to Boot.
@@ -51,8 +54,9 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
 		Problem problem = asProblem(ex);
-		if (problem != null && ex instanceof GatewayException rejected) {
-			this.decisions.rejected(exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR), rejected.code());
+		if (problem != null && (ex instanceof GatewayException || problem == Problem.RATE_LIMITED)) {
+			this.decisions.rejected(exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR),
+					(ex instanceof GatewayException rejected) ? rejected.outcome() : problem.code());
 		}
 		ServerHttpResponse response = exchange.getResponse();
 		if (problem == null || response.isCommitted()) {
@@ -82,6 +86,9 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 		if (ex instanceof GatewayException rejected) {
 			HttpStatus status = statusOf(rejected.code());
 			return (status != null) ? new Problem(status, rejected.code(), rejected.detail()) : null;
+		}
+		if (ex instanceof HttpClientErrorException.TooManyRequests) {
+			return Problem.RATE_LIMITED;
 		}
 		if (ex instanceof ResponseStatusException status && status.getStatusCode().value() == 504) {
 			return Problem.UPSTREAM_TIMEOUT;
@@ -150,6 +157,9 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
 		static final Problem UPSTREAM_POOL_EXHAUSTED = new Problem(HttpStatus.SERVICE_UNAVAILABLE, ErrorCodes.UNAVAILABLE,
 				"The gateway has no free connection to the upstream service");
+
+		static final Problem RATE_LIMITED = new Problem(HttpStatus.TOO_MANY_REQUESTS, ErrorCodes.RATE_LIMITED,
+				"Too many requests: retry after the Retry-After seconds");
 
 	}
 

@@ -30,7 +30,8 @@ class DecisionMeterTests {
 		assertThat(this.registry.get(DecisionMeter.NAME).counters())
 			.extracting((counter) -> counter.getId().getTag("outcome"))
 			.containsOnly("allowed", "public", "token_missing", "token_expired", "token_invalid", "session_revoked",
-					"key_withdrawn", "csrf_rejected", "keys_unavailable", "invalid_path", "too_many_sockets", "sockets_exhausted");
+					"key_withdrawn", "csrf_rejected", "keys_unavailable", "invalid_path", "too_many_sockets", "sockets_exhausted",
+					"rate_limited", "rate_limiter_unavailable");
 	}
 
 	@Test

@@ -125,7 +125,8 @@ class CorsFilterTests {
 			.expectHeader()
 			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "https://app.example.com")
 			.expectHeader()
-			.valueEquals(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, HttpHeaders.WWW_AUTHENTICATE)
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS,
+					"WWW-Authenticate, Retry-After, X-RateLimit-Remaining, X-RateLimit-Replenish-Rate, X-RateLimit-Burst-Capacity")
 			.expectHeader()
 			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS);
 	}

@@ -13,6 +13,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.server.ResponseStatusException;
 
 class ProblemExceptionHandlerTests {
@@ -96,6 +97,22 @@ class ProblemExceptionHandlerTests {
 			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
 			.expectHeader()
 			.doesNotExist(HttpHeaders.RETRY_AFTER);
+	}
+
+	@Test
+	void handleWhenRateLimiterRefusedThenTooManyRequestsProblem() {
+		failingWith(HttpClientErrorException.create(HttpStatus.TOO_MANY_REQUESTS, "Too Many Requests", new HttpHeaders(),
+				null, null))
+			.get()
+			.uri("/api/x")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("rate_limited");
 	}
 
 	@Test

@@ -1,0 +1,149 @@
+package dev.portcullis.gateway.ratelimit;
+
+import java.time.Clock;
+
+import dev.portcullis.gateway.client.ClientAddresses;
+import dev.portcullis.gateway.config.GatewayProperties;
+import io.lettuce.core.ClientOptions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.cloud.gateway.filter.ratelimit.KeyResolver;
+import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+
+/**
+ * Request rate limits shared by every replica: Spring Cloud Gateway's {@code RequestRateLimiter}
+ * filter with its Redis token bucket, keyed by {@code portcullisUserKeyResolver} (the default)
+ * or {@code portcullisClientKeyResolver}, through {@link OutageAwareRateLimiter}. Routes opt
+ * in with the filter in YAML; {@code portcullis.gateway.rate-limit.enabled} turns them all on.
+ */
+@Configuration(proxyBeanMethods = false)
+class RateLimitConfig {
+
+	private static final Log logger = LogFactory.getLog(RateLimitConfig.class);
+
+	static final String AVAILABLE_METER = "portcullis.gateway.rate.limit.redis.available";
+
+	static final String WITHOUT_REDIS_METER = "portcullis.gateway.rate.limit.without.redis";
+
+	@Bean
+	@Primary
+	KeyResolver portcullisUserKeyResolver(ClientAddresses clientAddresses) {
+		return PortcullisKeyResolver.perUser(clientAddresses);
+	}
+
+	@Bean
+	KeyResolver portcullisClientKeyResolver(ClientAddresses clientAddresses) {
+		return PortcullisKeyResolver.perClient(clientAddresses);
+	}
+
+	@Bean
+	RedisAvailability rateLimitRedisAvailability(RateLimitProperties properties, Clock clock) {
+		return new RedisAvailability(clock, modeName(properties));
+	}
+
+	@Bean
+	RedisConnector rateLimitRedisConnector(ReactiveRedisConnectionFactory connections, RateLimitProperties properties,
+			RedisAvailability availability) {
+		return new RedisConnector(connections, availability, properties.enabled());
+	}
+
+	@Bean
+	@Primary
+	OutageAwareRateLimiter portcullisRateLimiter(RedisRateLimiter redis, RateLimitProperties properties,
+			RedisAvailability availability, RedisConnector connector, GatewayProperties gateway,
+			ObjectProvider<MeterRegistry> registry) {
+		Counter withoutRedis = null;
+		if (gateway.metrics().enabled() && properties.enabled()) {
+			MeterRegistry meters = registry.getObject();
+			Gauge.builder(AVAILABLE_METER, availability, (state) -> state.state().available() ? 1 : 0)
+				.description("1 while the rate limits' Redis answers, 0 while it does not")
+				.register(meters);
+			withoutRedis = Counter.builder(WITHOUT_REDIS_METER)
+				.description("Requests on limited routes decided without Redis (let through or refused, as configured)")
+				.tag("when-redis-down", modeName(properties))
+				.register(meters);
+		}
+		return new OutageAwareRateLimiter(redis, properties, availability, connector, withoutRedis);
+	}
+
+	@Bean
+	RateLimitHealthIndicator rateLimitHealthIndicator(RateLimitProperties properties,
+			RedisAvailability availability) {
+		return new RateLimitHealthIndicator(properties, availability);
+	}
+
+	/**
+	 * Spring Cloud Gateway's token-bucket script, read once at start-up. Its own bean reads the
+	 * script from the jar on the first request and checks the jar entry's modification time on
+	 * every later one: file I/O on the event loop.
+	 */
+	@Bean
+	static BeanPostProcessor rateLimitScriptInMemory() {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String name) {
+				if (RedisRateLimiter.REDIS_SCRIPT_NAME.equals(name) && bean instanceof RedisScript<?> script) {
+					return RedisScript.of(script.getScriptAsString(), script.getResultType());
+				}
+				return bean;
+			}
+
+		};
+	}
+
+	/**
+	 * Commands sent while the connection to Redis is down fail at once instead of waiting in
+	 * Lettuce's queue for a reconnect (up to the command timeout): an outage then costs a
+	 * limited request nothing.
+	 */
+	@Bean
+	LettuceClientOptionsBuilderCustomizer rateLimitRejectWhileDisconnected() {
+		return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+	}
+
+	/** Says once, at start-up, whether the limits are on and where their Redis is. */
+	@Bean
+	ApplicationListener<ApplicationReadyEvent> rateLimitStartupReport(RateLimitProperties properties,
+			DataRedisProperties redis) {
+		return (event) -> {
+			if (properties.enabled()) {
+				logger.info("Rate limits on: Redis at " + redisLocation(redis) + "; while it does not answer, limited"
+						+ " routes " + modeName(properties));
+			}
+			else {
+				logger.info("Rate limits off: routes with a RequestRateLimiter filter are not limited"
+						+ " (portcullis.gateway.rate-limit.enabled=true, with a Redis, turns them on)");
+			}
+		};
+	}
+
+	static String modeName(RateLimitProperties properties) {
+		return properties.whenRedisDown().name().toLowerCase().replace('_', '-');
+	}
+
+	private static String redisLocation(DataRedisProperties redis) {
+		if (redis.getUrl() != null) {
+			// the URL may carry a password: only its host part is shown
+			java.net.URI uri = java.net.URI.create(redis.getUrl());
+			return uri.getHost() + ":" + uri.getPort();
+		}
+		return redis.getHost() + ":" + redis.getPort() + " database " + redis.getDatabase();
+	}
+
+}
