@@ -131,12 +131,12 @@ class RedisRateLimitIntegrationTests {
 		}
 		assertThat(passed).isBetween(BURST, BURST + 1);
 		assertThat(get(second, "/api/x", user).getStatus().value()).isEqualTo(429);
-		long emptied = System.nanoTime();
-		// one token a second: a request passes again within about a second, on either replica
+		// one token a second: a request passes again within about a second, on either replica (no
+		// lower bound: Spring Cloud Gateway's script counts time in whole seconds of Redis's clock,
+		// so the first token can come back any time within the second)
 		await().atMost(Duration.ofSeconds(3))
 			.pollInterval(Duration.ofMillis(100))
 			.untilAsserted(() -> assertThat(get(second, "/api/x", user).getStatus().value()).isEqualTo(200));
-		assertThat(Duration.ofNanos(System.nanoTime() - emptied)).isGreaterThan(Duration.ofMillis(500));
 		// and only one: the next is refused again
 		assertThat(get(first, "/api/x", user).getStatus().value()).isEqualTo(429);
 	}
