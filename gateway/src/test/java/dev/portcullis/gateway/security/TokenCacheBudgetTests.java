@@ -17,7 +17,8 @@ class TokenCacheBudgetTests {
 	private static final long HEAP_96_MIB = 96L << 20;
 
 	private static GatewayProperties bind(Map<String, String> extra) {
-		Map<String, String> source = new HashMap<>(Map.of("portcullis.gateway.jwks-uri", "http://auth/jwks.json"));
+		Map<String, String> source = new HashMap<>(Map.of("portcullis.gateway.jwks-uri", "http://auth/jwks.json",
+				"portcullis.gateway.revocation.feed-uri", "http://auth/internal/revocations"));
 		source.putAll(extra);
 		return new Binder(new MapConfigurationPropertySource(source)).bindOrCreate("portcullis.gateway",
 				GatewayProperties.class);

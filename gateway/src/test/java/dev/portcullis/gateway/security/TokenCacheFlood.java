@@ -38,7 +38,8 @@ final class TokenCacheFlood {
 
 	private static int run(int count) {
 		GatewayProperties properties = new Binder(
-				new MapConfigurationPropertySource(Map.of("portcullis.gateway.jwks-uri", "http://auth/jwks.json")))
+				new MapConfigurationPropertySource(Map.of("portcullis.gateway.jwks-uri", "http://auth/jwks.json",
+						"portcullis.gateway.revocation.feed-uri", "http://auth/internal/revocations")))
 			.bindOrCreate("portcullis.gateway", GatewayProperties.class);
 		long bound = TokenCacheBudget.maxWeight(properties, Runtime.getRuntime().maxMemory());
 		MacSignedTokens tokens = new MacSignedTokens();
