@@ -34,6 +34,9 @@ public final class ErrorCodes {
 
 	public static final String GATEWAY_TIMEOUT = "gateway_timeout";
 
+	/** A request the server could not read: malformed, or its body broke off (a bad chunk, a disconnect). */
+	public static final String INVALID_REQUEST = "invalid_request";
+
 	private ErrorCodes() {
 	}
 

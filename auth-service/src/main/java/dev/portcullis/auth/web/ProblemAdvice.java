@@ -15,6 +15,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -56,6 +57,22 @@ class ProblemAdvice {
 			this.cookies.clear(exchange.getResponse());
 		}
 		return forClient(this.problems.of(ex), exchange);
+	}
+
+	/**
+	 * A body that broke off: nothing the server did wrong, so DEBUG only; the answer reaches the
+	 * client only if its connection is still open, and ends the connection.
+	 */
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> bodyBroken(RequestBodyBrokenException ex, ServerWebExchange exchange) {
+		logger.debug("Request body broke off on {} {}: {}", exchange.getRequest().getMethod(),
+				exchange.getRequest().getPath(), ex.getCause().toString());
+		ResponseEntity<ProblemDetail> answer = this.problems.of(HttpStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST,
+				"The request body broke off before its end");
+		return ResponseEntity.status(answer.getStatusCode())
+			.headers(answer.getHeaders())
+			.header(HttpHeaders.CONNECTION, "close")
+			.body(answer.getBody());
 	}
 
 	@ExceptionHandler({ DataBufferLimitException.class })
@@ -110,6 +127,9 @@ class ProblemAdvice {
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> unexpected(Exception ex, ServerWebExchange exchange) {
+		if (causedBy(ex, RequestBodyBrokenException.class)) {
+			return bodyBroken((RequestBodyBrokenException) cause(ex, RequestBodyBrokenException.class), exchange);
+		}
 		if (causedBy(ex, DataAccessResourceFailureException.class) || causedBy(ex, R2dbcNonTransientResourceException.class)
 				|| causedBy(ex, java.net.ConnectException.class)) {
 			return unavailable(ex, exchange);
@@ -134,12 +154,16 @@ class ProblemAdvice {
 	}
 
 	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {
+		return cause(ex, type) != null;
+	}
+
+	private static Throwable cause(Throwable ex, Class<? extends Throwable> type) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
 			if (type.isInstance(t)) {
-				return true;
+				return t;
 			}
 		}
-		return false;
+		return null;
 	}
 
 }
