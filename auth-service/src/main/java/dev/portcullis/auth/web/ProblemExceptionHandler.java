@@ -69,12 +69,12 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
 	/**
 	 * Whether Reactor Netty answered on the connection itself: the handler's answer then fails to
-	 * commit ({@code IllegalStateException: Status and headers already sent}), or the exchange
-	 * fails before committing.
+	 * commit ({@code IllegalStateException: Status and headers already sent}).
 	 */
 	private static boolean answeredByServer(ServerHttpResponse response, Throwable ex) {
-		return ServerHttpResponseDecorator.getNativeResponse(response) instanceof HttpServerResponse nativeResponse
-				&& nativeResponse.hasSentHeaders() && (!response.isCommitted() || ex instanceof IllegalStateException);
+		return ex instanceof IllegalStateException && response.isCommitted()
+				&& ServerHttpResponseDecorator.getNativeResponse(response) instanceof HttpServerResponse nativeResponse
+				&& nativeResponse.hasSentHeaders();
 	}
 
 	private Mono<Void> write(ServerWebExchange exchange, ResponseEntity<ProblemDetail> answer) {

@@ -106,11 +106,12 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 	/**
 	 * Whether Reactor Netty answered on the connection itself, as it does a malformed chunk in a
 	 * body being forwarded: the upstream's answer then fails to commit ({@code IllegalStateException:
-	 * Status and headers already sent}), or the exchange fails before committing.
+	 * Status and headers already sent}).
 	 */
 	private static boolean answeredByServer(ServerHttpResponse response, Throwable ex) {
-		return ServerHttpResponseDecorator.getNativeResponse(response) instanceof HttpServerResponse nativeResponse
-				&& nativeResponse.hasSentHeaders() && (!response.isCommitted() || ex instanceof IllegalStateException);
+		return ex instanceof IllegalStateException && response.isCommitted()
+				&& ServerHttpResponseDecorator.getNativeResponse(response) instanceof HttpServerResponse nativeResponse
+				&& nativeResponse.hasSentHeaders();
 	}
 
 	private static boolean connected(ServerHttpResponse response) {
