@@ -3,6 +3,7 @@ package dev.portcullis.gateway.web;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 import dev.portcullis.contract.ErrorCodes;
@@ -52,7 +53,7 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProblemExceptionHandler.class);
 
-	private final ThrottledWarning upstreamFailures = new ThrottledWarning(logger, 10);
+	private final ThrottledWarning upstreamFailures = new ThrottledWarning(logger, Duration.ofSeconds(10));
 
 	private final DecisionMeter decisions;
 

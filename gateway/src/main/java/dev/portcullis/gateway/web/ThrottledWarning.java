@@ -1,5 +1,6 @@
 package dev.portcullis.gateway.web;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -21,11 +22,11 @@ final class ThrottledWarning {
 
 	/**
 	 * @param logger where the lines go
-	 * @param periodSeconds least time between two lines
+	 * @param period least time between two lines
 	 */
-	ThrottledWarning(Logger logger, long periodSeconds) {
+	ThrottledWarning(Logger logger, Duration period) {
 		this.logger = logger;
-		this.periodNanos = periodSeconds * 1_000_000_000L;
+		this.periodNanos = period.toNanos();
 	}
 
 	/**

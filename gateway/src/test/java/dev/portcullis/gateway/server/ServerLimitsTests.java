@@ -13,6 +13,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -130,6 +131,16 @@ class ServerLimitsTests {
 			again.send(GET);
 			assertThat(again.readStatus()).isEqualTo(200);
 		}
+	}
+
+	@Test
+	void limitsWhenZeroOrNegativeThenRefusedWithTheSettingToFix() {
+		assertThatThrownBy(() -> new ServerLimits(Duration.ZERO, 100, 10, Duration.ofSeconds(5), Duration.ofSeconds(30)))
+			.hasMessageContaining("portcullis.server.header-timeout must be a positive duration");
+		assertThatThrownBy(() -> new ServerLimits(HEADER_TIMEOUT, 100, 0, Duration.ofSeconds(5), Duration.ofSeconds(30)))
+			.hasMessageContaining("portcullis.server.max-connections must be at least 1");
+		assertThatThrownBy(() -> new ServerLimits(HEADER_TIMEOUT, 0, 10, Duration.ofSeconds(5), Duration.ofSeconds(30)))
+			.hasMessageContaining("portcullis.server.max-header-count must be at least 1");
 	}
 
 	private static ServerLimits limits(int maxHeaderCount, int maxConnections) {
