@@ -1,5 +1,6 @@
 package dev.portcullis.auth.web;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -41,6 +42,9 @@ import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 class ProblemAdvice {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProblemAdvice.class);
+
+	/** One line every 10 s at most while the database is down, not one per request. */
+	private final ThrottledWarning databaseUnavailable = new ThrottledWarning(logger, Duration.ofSeconds(10));
 
 	private final AuthCookies cookies;
 
@@ -121,7 +125,7 @@ class ProblemAdvice {
 			CannotCreateTransactionException.class, R2dbcNonTransientResourceException.class,
 			R2dbcTransientResourceException.class, TimeoutException.class })
 	ResponseEntity<ProblemDetail> unavailable(Exception ex, ServerWebExchange exchange) {
-		logger.warn("Database unavailable: {}", ex.toString());
+		this.databaseUnavailable.warn("Database unavailable", ex);
 		return forClient(this.problems.unavailable(), exchange);
 	}
 
