@@ -50,6 +50,7 @@ class BrokenRequestBodyIntegrationTests {
 		registry.add("portcullis.gateway.jwks-uri", () -> jwks.uri().toString());
 		registry.add("portcullis.feed-secret", () -> FakeRevocationFeed.SECRET);
 		registry.add("portcullis.gateway.revocation.feed-uri", () -> feed.uri().toString());
+		registry.add("portcullis.server.body-read-timeout", () -> "1s");
 		registry.add("spring.cloud.gateway.server.webflux.routes[0].id", () -> "public");
 		registry.add("spring.cloud.gateway.server.webflux.routes[0].uri", upstream::uri);
 		registry.add("spring.cloud.gateway.server.webflux.routes[0].predicates[0]", () -> "Path=/pub/**");
@@ -83,6 +84,24 @@ class BrokenRequestBodyIntegrationTests {
 					+ "Content-Type: text/plain\r\n\r\n" + "x".repeat(100)).getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 			await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+		}
+		awaitQuietLog(output);
+	}
+
+	@Test
+	void forwardWhenBodyStalledPastTheReadTimeoutThenInvalidRequestOrClosedAndNoErrorLogged(CapturedOutput output)
+			throws IOException {
+		try (RawHttpConnection connection = new RawHttpConnection(this.port, Duration.ofSeconds(10))) {
+			connection.send("POST /pub/slow HTTP/1.1\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: same-origin\r\n"
+					+ "Content-Length: 1000\r\nContent-Type: text/plain\r\n\r\n" + "x".repeat(100));
+			int status;
+			try {
+				status = connection.readStatus();
+			}
+			catch (IOException closedWithoutAnswer) {
+				status = 0; // the read timeout closed the connection before an answer could go out
+			}
+			assertThat(status).isIn(0, 400);
 		}
 		awaitQuietLog(output);
 	}
