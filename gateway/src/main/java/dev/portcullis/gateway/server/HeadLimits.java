@@ -101,7 +101,7 @@ final class HeadLimits {
 				ctx.fireChannelRead(msg);
 				return;
 			}
-			if (HeadLimits.this.state == State.AWAITING && ctx.pipeline().get(HttpServerCodec.class) == null) {
+			if (ctx.pipeline().get(HttpServerCodec.class) == null) {
 				stepAside(ctx.pipeline());
 				ctx.fireChannelRead(msg);
 				return;
@@ -154,6 +154,10 @@ final class HeadLimits {
 
 		private void expire(ChannelHandlerContext ctx) {
 			HeadLimits.this.deadline = null;
+			if (ctx.pipeline().get(HttpServerCodec.class) == null) {
+				stepAside(ctx.pipeline()); // upgraded to a WebSocket since the deadline was set
+				return;
+			}
 			if (HeadLimits.this.state == State.HEAD && ctx.channel().isActive()) {
 				refuse(ctx, ConnectionMeter.Reason.HEADER_TIMEOUT);
 			}

@@ -2,14 +2,17 @@ package dev.portcullis.gateway.server;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.portcullis.gateway.testing.RawHttpConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -151,6 +154,31 @@ class ServerLimitsTests {
 			assertThat(connection.closedByServer()).isTrue();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 		}
+	}
+
+	@Test
+	void webSocketWhenOpenLongerThanTheHeaderDeadlineThenStillCarriesFrames() {
+		ConnectionMeter meter = ConnectionMeter.on(this.registry, this.open::get);
+		this.server = ServerLimitsConfig.customizer(limits(100, 10), this.open, meter)
+			.apply(HttpServer.create()
+				.host("127.0.0.1")
+				.port(0)
+				.handle((request, response) -> response
+					.sendWebsocket((in, out) -> out.sendString(in.receive().asString()))))
+			.bindNow();
+		List<String> echoed = HttpClient.create()
+			.websocket()
+			.uri("ws://127.0.0.1:" + this.server.port() + "/")
+			.handle((in, out) -> out
+				.sendString(Flux.concat(Mono.just("one"), Mono.delay(HEADER_TIMEOUT.multipliedBy(3)).thenReturn("two")))
+				.then()
+				.thenMany(Flux.<String>never())
+				.mergeWith(in.receive().asString()))
+			.take(2)
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		assertThat(echoed).containsExactly("one", "two");
+		assertThat(refused("header_timeout")).isZero();
 	}
 
 	@Test
