@@ -84,7 +84,7 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 		response.setStatusCode(problem.status());
 		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		headers.setCacheControl("no-store");
-		if (problem.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+		if (problem.status() == HttpStatus.SERVICE_UNAVAILABLE && headers.getFirst(HttpHeaders.RETRY_AFTER) == null) {
 			headers.set(HttpHeaders.RETRY_AFTER, "1");
 		}
 		if (bodyBroken) {
