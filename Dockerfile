@@ -32,7 +32,8 @@ COPY --from=build /app.jar /tmp/app.jar
 # The auth service's heap (@HEAP@) grows with the cores, as its Argon2id pool does (one thread
 # per core, 19 MiB each): 104 MiB + 20 MiB per core, at least 144 MiB. The training
 # run uses the same options, with throwaway secrets and, for the auth service, an embedded
-# database in a temporary directory: only the classes it loads matter.
+# database in a temporary directory: only the classes it loads matter. -XX:+ExitOnOutOfMemoryError:
+# a process out of heap exits for the orchestrator to restart instead of limping on in full GCs.
 RUN set -e; \
     case "${MODULE}" in \
       gateway) opts="-XX:+UseParallelGC -Xss512k -Xms96m -Xmx96m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m" ;; \
@@ -40,7 +41,7 @@ RUN set -e; \
       *) opts="-XX:+UseParallelGC -Xss512k -Xms64m -Xmx64m -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m" ;; \
     esac; \
     java -Djarmode=tools -jar /tmp/app.jar extract --destination /app; \
-    echo "$opts -XX:+UseCompactObjectHeaders --enable-native-access=ALL-UNNAMED" > /app/jvm.options; \
+    echo "$opts -XX:+UseCompactObjectHeaders -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED" > /app/jvm.options; \
     rm /tmp/app.jar; \
     train=$(mktemp -d); \
     PORTCULLIS_FEED_SECRET=training-only-feed-secret-0123456789abcdef \

@@ -8,7 +8,7 @@ import dev.portcullis.contract.ErrorCodes;
  */
 public enum ErrorCode {
 
-	INVALID_REQUEST("invalid_request"),
+	INVALID_REQUEST(ErrorCodes.INVALID_REQUEST),
 	WEAK_PASSWORD("weak_password"),
 	EMAIL_TAKEN("email_taken"),
 	INVALID_CREDENTIALS("invalid_credentials"),

@@ -49,6 +49,9 @@ public final class ErrorCodes {
 	/** The gateway holds as many open WebSockets as it allows in all: retry later. */
 	public static final String SOCKETS_EXHAUSTED = "sockets_exhausted";
 
+	/** A request the server could not read: malformed, or its body broke off (a bad chunk, a disconnect). */
+	public static final String INVALID_REQUEST = "invalid_request";
+
 	private ErrorCodes() {
 	}
 

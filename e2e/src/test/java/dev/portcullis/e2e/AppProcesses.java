@@ -37,8 +37,15 @@ final class AppProcesses implements AutoCloseable {
 
 	/** Starts {@code module}'s runnable jar as process {@code name}. */
 	void launch(String name, String module, List<String> args) throws IOException {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar(module).toString()));
+		launch(name, module, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"), args);
+	}
+
+	/** Starts {@code module}'s runnable jar as process {@code name} with the JVM options given. */
+	void launch(String name, String module, List<String> jvmOptions, List<String> args) throws IOException {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-jar", jar(module).toString()));
 		command.addAll(args);
 		this.commands.put(name, command);
 		start(name);

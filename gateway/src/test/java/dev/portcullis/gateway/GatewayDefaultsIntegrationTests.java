@@ -123,6 +123,8 @@ class GatewayDefaultsIntegrationTests {
 			.exchange()
 			.expectStatus()
 			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+			.expectHeader()
+			.valueEquals("Retry-After", "1")
 			.expectBody()
 			.jsonPath("$.code")
 			.isEqualTo("unavailable");

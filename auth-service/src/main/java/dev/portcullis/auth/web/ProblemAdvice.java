@@ -1,5 +1,6 @@
 package dev.portcullis.auth.web;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -15,6 +16,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -41,6 +43,9 @@ class ProblemAdvice {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProblemAdvice.class);
 
+	/** One line every 10 s at most while the database is down, not one per request. */
+	private final ThrottledWarning databaseUnavailable = new ThrottledWarning(logger, Duration.ofSeconds(10));
+
 	private final AuthCookies cookies;
 
 	private final Problems problems;
@@ -56,6 +61,22 @@ class ProblemAdvice {
 			this.cookies.clear(exchange.getResponse());
 		}
 		return forClient(this.problems.of(ex), exchange);
+	}
+
+	/**
+	 * A body that broke off: nothing the server did wrong, so DEBUG only; the answer reaches the
+	 * client only if its connection is still open, and ends the connection.
+	 */
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> bodyBroken(RequestBodyBrokenException ex, ServerWebExchange exchange) {
+		logger.debug("Request body broke off on {} {}: {}", exchange.getRequest().getMethod(),
+				exchange.getRequest().getPath(), ex.getCause().toString());
+		ResponseEntity<ProblemDetail> answer = this.problems.of(HttpStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST,
+				"The request body broke off before its end");
+		return ResponseEntity.status(answer.getStatusCode())
+			.headers(answer.getHeaders())
+			.header(HttpHeaders.CONNECTION, "close")
+			.body(answer.getBody());
 	}
 
 	@ExceptionHandler({ DataBufferLimitException.class })
@@ -104,12 +125,15 @@ class ProblemAdvice {
 			CannotCreateTransactionException.class, R2dbcNonTransientResourceException.class,
 			R2dbcTransientResourceException.class, TimeoutException.class })
 	ResponseEntity<ProblemDetail> unavailable(Exception ex, ServerWebExchange exchange) {
-		logger.warn("Database unavailable: {}", ex.toString());
+		this.databaseUnavailable.warn("Database unavailable", ex);
 		return forClient(this.problems.unavailable(), exchange);
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> unexpected(Exception ex, ServerWebExchange exchange) {
+		if (causedBy(ex, RequestBodyBrokenException.class)) {
+			return bodyBroken((RequestBodyBrokenException) cause(ex, RequestBodyBrokenException.class), exchange);
+		}
 		if (causedBy(ex, DataAccessResourceFailureException.class) || causedBy(ex, R2dbcNonTransientResourceException.class)
 				|| causedBy(ex, java.net.ConnectException.class)) {
 			return unavailable(ex, exchange);
@@ -134,12 +158,16 @@ class ProblemAdvice {
 	}
 
 	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {
+		return cause(ex, type) != null;
+	}
+
+	private static Throwable cause(Throwable ex, Class<? extends Throwable> type) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
 			if (type.isInstance(t)) {
-				return true;
+				return t;
 			}
 		}
-		return false;
+		return null;
 	}
 
 }

@@ -3,7 +3,10 @@ package dev.portcullis.auth.web;
 import java.util.List;
 
 import dev.portcullis.auth.AuthException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.core.Ordered;
@@ -13,6 +16,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.HttpMessageWriter;
 import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.reactive.result.view.ViewResolver;
@@ -24,10 +29,15 @@ import org.springframework.web.server.WebExceptionHandler;
  * {@link ProblemAdvice}, through the same {@link Problems} and the same JSON encoder as every
  * other error answer. Runs ahead of Spring Boot's error handler (order -1); anything it does not
  * know is left to that. Only in the server: the command-line modes have no codecs to write with.
+ *
+ * <p>A request Reactor Netty already answered itself (a malformed chunk in a body gets its bare
+ * 400) is left alone, logged at DEBUG: the answer that then fails to commit is not a server error.
  */
 @Component
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProblemExceptionHandler.class);
 
 	private final ServerResponse.Context context;
 
@@ -40,6 +50,11 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+		if (answeredByServer(exchange.getResponse(), ex)) {
+			logger.debug("No answer possible for {} {}: {}", exchange.getRequest().getMethod(),
+					exchange.getRequest().getPath(), ex.toString());
+			return Mono.empty();
+		}
 		if (exchange.getResponse().isCommitted()) {
 			return Mono.error(ex);
 		}
@@ -58,6 +73,16 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 	@Override
 	public int getOrder() {
 		return -2;
+	}
+
+	/**
+	 * Whether Reactor Netty answered on the connection itself: the handler's answer then fails to
+	 * commit ({@code IllegalStateException: Status and headers already sent}).
+	 */
+	private static boolean answeredByServer(ServerHttpResponse response, Throwable ex) {
+		return ex instanceof IllegalStateException && response.isCommitted()
+				&& ServerHttpResponseDecorator.getNativeResponse(response) instanceof HttpServerResponse nativeResponse
+				&& nativeResponse.hasSentHeaders();
 	}
 
 	private Mono<Void> write(ServerWebExchange exchange, ResponseEntity<ProblemDetail> answer) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.portcullis.gateway.web.RequestBodyBrokenException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -103,7 +104,10 @@ class UpstreamRoutingFilter extends NettyRoutingFilter {
 		Flux<HttpClientResponse> responses = getHttpClient(route, exchange).headers((headers) -> headers.add(outgoing))
 			.request(io.netty.handler.codec.http.HttpMethod.valueOf(request.getMethod().name()))
 			.uri(requestUrl.toASCIIString())
-			.send((clientRequest, outbound) -> outbound.send(request.getBody().map(this::getByteBuf)))
+			.send((clientRequest, outbound) -> outbound.send(request.getBody()
+				// a body broken by the client (bad chunk, disconnect, read timeout) is not a server error
+				.onErrorMap(RequestBodyBrokenException::new)
+				.map(this::getByteBuf)))
 			.responseConnection((response, connection) -> Mono.just(received(exchange, response, connection)));
 		Duration timeout = responseTimeout(route);
 		if (timeout != null) {

@@ -3,13 +3,18 @@ package dev.portcullis.gateway.web;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 import dev.portcullis.contract.ErrorCodes;
 import dev.portcullis.gateway.metrics.DecisionMeter;
 import io.netty.handler.timeout.ReadTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
@@ -19,6 +24,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.server.ResponseStatusException;
@@ -37,13 +43,21 @@ import org.springframework.web.server.WebExceptionHandler;
  * {@code Retry-After} and the {@code X-RateLimit-*} headers).
  *
  * <p>Runs ahead of Spring Boot's error handler, which would answer a refused upstream
- * connection with 500. Anything else is left to Boot.
+ * connection with 500. A client's broken request is not a server error: a body that broke off
+ * ({@link RequestBodyBrokenException}) is answered 400 while the connection can carry an answer,
+ * and a request Reactor Netty already answered itself (a malformed chunk gets its bare 400)
+ * is left alone; both are logged at DEBUG only. Upstream failures are logged as one throttled
+ * WARN line without a stack trace. Anything else is left to Boot.
  *
  * <p>Being the one place every refusal passes, it also counts them in the
  * {@link DecisionMeter}, by code and matched route.
  */
 @Component
 class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProblemExceptionHandler.class);
+
+	private final ThrottledWarning upstreamFailures = new ThrottledWarning(logger, Duration.ofSeconds(10));
 
 	private final DecisionMeter decisions;
 
@@ -53,12 +67,21 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
-		Problem problem = asProblem(ex);
+		ServerHttpResponse response = exchange.getResponse();
+		boolean bodyBroken = causedBy(ex, RequestBodyBrokenException.class);
+		if (answeredByServer(response, ex) || (bodyBroken && (response.isCommitted() || !connected(response)))) {
+			logger.debug("No answer possible for {} {}: {}", exchange.getRequest().getMethod(),
+					exchange.getRequest().getPath(), ex.toString());
+			return Mono.empty();
+		}
+		Problem problem = bodyBroken ? Problem.BODY_BROKEN : asProblem(ex);
 		if (problem != null && (ex instanceof GatewayException || problem == Problem.RATE_LIMITED)) {
 			this.decisions.rejected(exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR),
 					(ex instanceof GatewayException rejected) ? rejected.outcome() : problem.code());
 		}
-		ServerHttpResponse response = exchange.getResponse();
+		else if (problem != null && problem.status().is5xxServerError()) {
+			this.upstreamFailures.warn("Upstream call failed, answered " + problem.status().value(), ex);
+		}
 		if (problem == null || response.isCommitted()) {
 			return Mono.error(ex);
 		}
@@ -66,6 +89,13 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 		response.setStatusCode(problem.status());
 		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		headers.setCacheControl("no-store");
+		if (problem.status() == HttpStatus.SERVICE_UNAVAILABLE && headers.getFirst(HttpHeaders.RETRY_AFTER) == null) {
+			headers.set(HttpHeaders.RETRY_AFTER, "1");
+		}
+		if (bodyBroken) {
+			// the rest of the body cannot be read past the break: the connection ends with this answer
+			headers.setConnection("close");
+		}
 		if (problem.status() == HttpStatus.UNAUTHORIZED) {
 			headers.set(HttpHeaders.WWW_AUTHENTICATE,
 					"Bearer error=\"invalid_token\", error_description=\"" + problem.detail() + "\"");
@@ -80,6 +110,31 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 	@Override
 	public int getOrder() {
 		return -2;
+	}
+
+	/**
+	 * Whether Reactor Netty answered on the connection itself, as it does a malformed chunk in a
+	 * body being forwarded: the upstream's answer then fails to commit ({@code IllegalStateException:
+	 * Status and headers already sent}).
+	 */
+	private static boolean answeredByServer(ServerHttpResponse response, Throwable ex) {
+		return ex instanceof IllegalStateException && response.isCommitted()
+				&& ServerHttpResponseDecorator.getNativeResponse(response) instanceof HttpServerResponse nativeResponse
+				&& nativeResponse.hasSentHeaders();
+	}
+
+	private static boolean connected(ServerHttpResponse response) {
+		return !(ServerHttpResponseDecorator.getNativeResponse(response) instanceof Connection connection)
+				|| connection.channel().isActive();
+	}
+
+	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static Problem asProblem(Throwable ex) {
@@ -154,6 +209,9 @@ class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
 		static final Problem UPSTREAM_TIMEOUT = new Problem(HttpStatus.GATEWAY_TIMEOUT, ErrorCodes.GATEWAY_TIMEOUT,
 				"The upstream service did not answer in time");
+
+		static final Problem BODY_BROKEN = new Problem(HttpStatus.BAD_REQUEST, ErrorCodes.INVALID_REQUEST,
+				"The request body broke off before its end");
 
 		static final Problem UPSTREAM_POOL_EXHAUSTED = new Problem(HttpStatus.SERVICE_UNAVAILABLE, ErrorCodes.UNAVAILABLE,
 				"The gateway has no free connection to the upstream service");

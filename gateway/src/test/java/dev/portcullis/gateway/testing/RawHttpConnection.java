@@ -77,6 +77,27 @@ public final class RawHttpConnection implements AutoCloseable {
 		return status;
 	}
 
+	/**
+	 * Waits, up to the read timeout, for the server to close the connection.
+	 * @return true when the server closed it (or reset it), false when the read timed out first
+	 * @throws IOException when the server sent data instead
+	 */
+	public boolean closedByServer() throws IOException {
+		try {
+			int b = this.in.read();
+			if (b >= 0) {
+				throw new IOException("The server sent data instead of closing: " + (char) b);
+			}
+			return true;
+		}
+		catch (java.net.SocketTimeoutException ex) {
+			return false;
+		}
+		catch (java.net.SocketException ex) {
+			return ex.getMessage() != null && ex.getMessage().contains("reset");
+		}
+	}
+
 	@Override
 	public void close() throws IOException {
 		this.socket.close();
