@@ -37,4 +37,14 @@ public class BrowsingSimulation extends Simulation {
 		System.out.println("Browsing: " + Flows.retrySummary());
 	}
 
+	/** Answers 429/503 waited out and retried by the last run in this JVM. */
+	public static long retriedAnswers() {
+		return Flows.retriedAnswers();
+	}
+
+	/** Refreshes answered 401 (false logouts) in the last run in this JVM. */
+	public static long refusedRefreshes() {
+		return Flows.refusedRefreshes();
+	}
+
 }
