@@ -65,6 +65,7 @@ class LoadTestSmokeTests {
 		assertThat(LoadSettings.TOKEN_EXPIRED).isEqualTo(ErrorCodes.TOKEN_EXPIRED);
 		assertThat(LoadSettings.TOKEN_MISSING).isEqualTo(ErrorCodes.TOKEN_MISSING);
 		assertThat(LoadSettings.SESSION_REVOKED).isEqualTo(ErrorCodes.SESSION_REVOKED);
+		assertThat(LoadSettings.KEY_WITHDRAWN).isEqualTo(ErrorCodes.KEY_WITHDRAWN);
 		assertThat(LoginStormSimulation.busyAnswers()).isNotNegative();
 	}
 

@@ -34,6 +34,8 @@ public record LoadSettings(URI gateway, String origin, Path sessions, int users,
 
 	public static final String TOKEN_MISSING = "token_missing";
 
+	public static final String KEY_WITHDRAWN = "key_withdrawn";
+
 	public static final String SESSION_REVOKED = "session_revoked";
 
 	public static final String BUSY = "busy";

@@ -1,7 +1,5 @@
 package dev.portcullis.load;
 
-import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.gatling.javaapi.core.ChainBuilder;
@@ -24,8 +22,8 @@ import static io.gatling.javaapi.http.HttpDsl.status;
 /**
  * Login storm: {@code users} real logins (Argon2id each) at the same moment, with the seeded
  * users' email and password. The auth service hashes on a bounded pool and answers 429
- * {@code busy} when it is full; that is expected, not a failure: the user waits
- * {@code Retry-After} (plus jitter) and tries again, up to {@code maxAttempts}. Every user must
+ * {@code busy} when it is full; that, and a 503 shed under load, is expected, not a failure: the
+ * user waits {@code Retry-After} (at most 10 s, plus jitter) and tries again, up to {@code maxAttempts}. Every user must
  * end up logged in, with cookies the gateway accepts.
  */
 public class LoginStormSimulation extends Simulation {
@@ -54,7 +52,7 @@ public class LoginStormSimulation extends Simulation {
 			.then(exec(login("login (last try)").check(status().is(200), Flows.cookie(this.settings.accessCookie()).saveAs(
 					"access")))))
 		.exitHereIfFailed()
-		.exec(Flows.get("call after login", this.settings).check(status().is(200)));
+		.exec(Flows.patiently("call after login", (name) -> Flows.get(name, this.settings), 200));
 
 	{
 		setUp(this.storm.injectOpen(Flows.stormArrivals(this.settings.users(), this.settings)))
@@ -66,13 +64,17 @@ public class LoginStormSimulation extends Simulation {
 	private ChainBuilder attempt() {
 		return exec((session) -> session.set("loginName",
 				(session.getInt("attempt") == 0) ? "login" : "login (retry after busy)"))
-			.exec(login("#{loginName}").check(status().in(200, 429).saveAs("status"))
+			.exec((session) -> session.removeAll("status", "retryAfter"))
+			.exec(login("#{loginName}").check(status().in(200, 429, 503).saveAs("status"))
 			.checkIf((response, session) -> response.status().code() == 429)
 			.then(jsonPath("$.code").is(LoadSettings.BUSY), header("Retry-After").saveAs("retryAfter"))
+			.checkIf((response, session) -> response.status().code() == 503)
+			.then(header("Retry-After").optional().saveAs("retryAfter"))
 			.checkIf((response, session) -> response.status().code() == 200)
 			.then(Flows.cookie(this.settings.accessCookie()).saveAs("access")))
 			.exec((session) -> {
-				boolean in = session.getInt("status") == 200;
+				// no status: the login timed out or was refused (a KO already), and is tried again
+				boolean in = Flows.lastStatus(session) == 200;
 				if (in) {
 					recordLogin();
 				}
@@ -83,8 +85,7 @@ public class LoginStormSimulation extends Simulation {
 			})
 			.doIf((session) -> !session.getBoolean("loggedIn"))
 			// Jitter, so that the users turned away together do not all come back together.
-			.then(pause((session) -> Duration.ofMillis(Long.parseLong(session.getString("retryAfter")) * 1000
-					+ ThreadLocalRandom.current().nextLong(1000))));
+			.then(pause(Flows::retryWait));
 	}
 
 	private HttpRequestActionBuilder login(String name) {

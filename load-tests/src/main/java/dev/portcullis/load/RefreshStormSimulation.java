@@ -12,7 +12,6 @@ import io.gatling.javaapi.core.Simulation;
 
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
-import static io.gatling.javaapi.http.HttpDsl.status;
 
 /**
  * Refresh storm: every user refreshes at the same moment, and a share of them
@@ -32,12 +31,13 @@ public class RefreshStormSimulation extends Simulation {
 
 	private final ScenarioBuilder storm = scenario("refresh storm").feed(Sessions.feeder(this.tabs))
 		.exec(Flows.refresh(this.settings, "#{refreshName}"))
+		.exitHereIfFailed()
 		.exec((session) -> {
 			successors.computeIfAbsent(session.getString("userId"), (user) -> ConcurrentHashMap.newKeySet())
 				.add(session.getString("refresh"));
 			return session;
 		})
-		.exec(Flows.get("call after refresh", this.settings).check(status().is(200)));
+		.exec(Flows.patiently("call after refresh", (name) -> Flows.get(name, this.settings), 200));
 
 	{
 		setUp(this.storm.injectOpen(Flows.stormArrivals(this.tabs.size(), this.settings)))
@@ -68,12 +68,13 @@ public class RefreshStormSimulation extends Simulation {
 	@Override
 	public void before() {
 		successors.clear();
+		Flows.resetCounts();
 	}
 
 	@Override
 	public void after() {
 		System.out.printf("Refresh storm: %d tabs of %d users refreshed; users whose two tabs got different successors: %d "
-				+ "(expected 0)%n", this.tabs.size(), this.settings.users(), usersWithTwoSuccessors());
+				+ "(expected 0); %s%n", this.tabs.size(), this.settings.users(), usersWithTwoSuccessors(), Flows.retrySummary());
 	}
 
 	/** Users of the last run in this JVM whose tabs were handed different successors. */

@@ -57,10 +57,12 @@ public class RevokeUnderLoadSimulation extends Simulation {
 		.exec(during((session) -> (Duration) session.get("stay")).on(pace(this.settings.pace()).exec(Flows.call(this.settings))))
 		// A fresh access token, so the wait below measures the revocation, never the token's expiry.
 		.exec(Flows.refresh(this.settings, "refresh before logout"))
-		.exec(http("logout").post("/auth/logout")
+		.exitHereIfFailed()
+		.exec(Flows.patiently("logout", (name) -> http(name).post("/auth/logout")
 			.header("Origin", this.settings.origin())
-			.header("Cookie", this.settings.accessCookie() + "=#{access}; " + this.settings.refreshCookie() + "=#{refresh}")
-			.check(status().is(204)))
+			.header("Cookie", this.settings.accessCookie() + "=#{access}; " + this.settings.refreshCookie() + "=#{refresh}"),
+				204))
+		.exitHereIfFailed()
 		.exec((session) -> session.set("loggedOutAt", System.nanoTime()).set("revoked", false))
 		.exec(group("old access cookie until session_revoked").on(untilRevoked()))
 		.exec(doIf((session) -> !session.getBoolean("revoked"))
@@ -75,13 +77,15 @@ public class RevokeUnderLoadSimulation extends Simulation {
 	}
 
 	private ChainBuilder untilRevoked() {
-		return asLongAs((session) -> !session.getBoolean("revoked")
+		return asLongAs((session) -> !session.isFailed() && !session.getBoolean("revoked")
 				&& System.nanoTime() - session.getLong("loggedOutAt") < this.timeout.toNanos())
-			.on(exec(Flows.get("old access cookie after logout", this.settings).check(status().in(200, 401).saveAs("status"))
+			.on(exec((session) -> session.remove("status"))
+				.exec(Flows.get("old access cookie after logout", this.settings).check(status().in(200, 401).saveAs("status"))
 				.checkIf((response, session) -> response.status().code() == 401)
 				.then(jsonPath("$.code").is(LoadSettings.SESSION_REVOKED)))
 				.exec((session) -> {
-					if (session.getInt("status") != 401) {
+					// no status: the poll got no answer (a KO already); the loop ends on it
+					if (Flows.lastStatus(session) != 401) {
 						return session;
 					}
 					revocationNanos.add(System.nanoTime() - session.getLong("loggedOutAt"));
@@ -94,12 +98,14 @@ public class RevokeUnderLoadSimulation extends Simulation {
 	@Override
 	public void before() {
 		revocationNanos.clear();
+		Flows.resetCounts();
 	}
 
 	@Override
 	public void after() {
 		System.out.printf("Revocation under load: %d of %d users logged out; logout answered → old access cookie refused "
-				+ "with session_revoked: %s%n", revocationNanos.size(), this.leaving, Flows.percentiles(revocationDelays()));
+				+ "with session_revoked: %s; %s%n", revocationNanos.size(), this.leaving, Flows.percentiles(revocationDelays()),
+				Flows.retrySummary());
 	}
 
 	/** Revocation delays measured by the last run in this JVM, in nanoseconds. */
