@@ -13,7 +13,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -55,7 +54,8 @@ final class ReadAccountGatewayFilterFactory extends AbstractGatewayFilterFactory
 				return chain.filter(exchange);
 			}
 			return DataBufferUtils.join(request.getBody(), MAX_BODY)
-				.onErrorMap(DataBufferLimitException.class, RequestBodyBrokenException::new)
+				// past the cap, or broken off (bad chunk, disconnect, read timeout): the client's fault, 400
+				.onErrorMap(RequestBodyBrokenException::new)
 				.map(ReadAccountGatewayFilterFactory::bytes)
 				.defaultIfEmpty(new byte[0])
 				.flatMap((body) -> {

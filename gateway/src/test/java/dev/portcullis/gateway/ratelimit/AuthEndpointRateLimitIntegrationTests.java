@@ -96,12 +96,12 @@ class AuthEndpointRateLimitIntegrationTests {
 		return "203.0.113." + addresses.incrementAndGet();
 	}
 
-	/** Within the burst, all pass; past it, at most one more (a token refilled meanwhile), then refusals. */
+	/** Within the burst, all pass; past it, refusals and at most one more pass (a token refilled meanwhile). */
 	private static void assertLimitedAfterBurst(List<Integer> statuses) {
 		assertThat(statuses.subList(0, BURST)).containsOnly(200);
 		assertThat(statuses).containsOnly(200, 429);
+		// (a second of Redis's clock may begin anywhere in the loop: its token can come back at any point)
 		assertThat(statuses.stream().filter((status) -> status == 200).count()).isBetween((long) BURST, BURST + 1L);
-		assertThat(statuses.get(statuses.size() - 1)).isEqualTo(429);
 	}
 
 	private static EntityExchangeResult<byte[]> login(LimitedGateway gateway, String client, String body) {
