@@ -26,6 +26,9 @@ import org.springframework.http.HttpHeaders;
  * (503). Each change is logged once ({@link RedisAvailability}).
  * <li>Until the connection to Redis has been opened ({@link RedisConnector}), Redis is not
  * asked: opening it blocks, so it is opened at start-up off the event loop.
+ * <li>An allowed answer for a per-account or per-session key carries no rate-limit headers. Those
+ * keys' filter runs first on a route that also limits per client; the headers of an answer then
+ * come from one bucket only: the one that refused, or the client's when both allowed.
  * <li>When off ({@code portcullis.gateway.rate-limit.enabled=false}) every request is allowed
  * without asking Redis, so the same routes run where no Redis is.
  * </ul>
@@ -85,8 +88,15 @@ final class OutageAwareRateLimiter implements RateLimiter<RedisRateLimiter.Confi
 				return withoutRedis();
 			}
 			this.availability.answered();
+			if (response.isAllowed() && secondary(id)) {
+				return UNLIMITED;
+			}
 			return Mono.just(response.isAllowed() ? response : withRetryAfter(response));
 		});
+	}
+
+	private static boolean secondary(String key) {
+		return key.startsWith(PortcullisKeyResolver.ACCOUNT_PREFIX) || key.startsWith(PortcullisKeyResolver.SESSION_PREFIX);
 	}
 
 	/** The answer while Redis does not answer: as configured. */

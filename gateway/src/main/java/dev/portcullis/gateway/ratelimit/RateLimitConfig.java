@@ -51,6 +51,24 @@ class RateLimitConfig {
 		return PortcullisKeyResolver.perClient(clientAddresses);
 	}
 
+	/** Sign-in and sign-up: per account named in the body, after the {@code ReadAccount} filter. */
+	@Bean
+	KeyResolver portcullisAccountKeyResolver(ClientAddresses clientAddresses) {
+		return PortcullisKeyResolver.perAccount(clientAddresses);
+	}
+
+	/** Refresh: per refresh token presented. */
+	@Bean
+	KeyResolver portcullisSessionKeyResolver(ClientAddresses clientAddresses, GatewayProperties gateway) {
+		return PortcullisKeyResolver.perSession(clientAddresses, gateway.refreshCookie());
+	}
+
+	/** The {@code ReadAccount} route filter. */
+	@Bean
+	ReadAccountGatewayFilterFactory readAccountGatewayFilterFactory() {
+		return new ReadAccountGatewayFilterFactory();
+	}
+
 	@Bean
 	RedisAvailability rateLimitRedisAvailability(RateLimitProperties properties, Clock clock) {
 		return new RedisAvailability(clock, modeName(properties));

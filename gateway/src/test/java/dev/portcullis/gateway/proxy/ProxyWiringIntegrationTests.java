@@ -71,10 +71,25 @@ class ProxyWiringIntegrationTests {
 		assertThat(this.context.getBeansOfType(WeightCalculatorWebFilter.class)).isEmpty();
 		assertThat(this.context.getBeansOfType(HttpHeadersFilter.class).values())
 			.noneMatch((filter) -> filter.getClass().getSimpleName().startsWith("GRPC"));
+		// no body-caching filters: ReadAccount (sign-in, sign-up) holds and replays its body itself
 		assertThat(this.context.getBeansOfType(GlobalFilter.class).values())
 			.extracting((filter) -> filter.getClass().getSimpleName())
 			.doesNotContain("ForwardRoutingFilter", "ForwardPathFilter", "AdaptCachedBodyGlobalFilter",
 					"RemoveCachedBodyFilter");
+	}
+
+	@Test
+	void routesWhenShippedConfigurationThenAuthRoutesLimitedTwice() {
+		java.util.Map<String, Integer> filters = new java.util.HashMap<>();
+		this.context.getBean(org.springframework.cloud.gateway.route.RouteLocator.class)
+			.getRoutes()
+			.toStream()
+			.forEach((route) -> filters.put(route.getId(), route.getFilters().size()));
+
+		// ReadAccount, then per account and per client address
+		assertThat(filters).containsEntry("auth-credentials", 3);
+		// per refresh token and per client address
+		assertThat(filters).containsEntry("auth-refresh", 2);
 	}
 
 	@Test

@@ -16,9 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One gateway replica in this JVM, on random ports, with rate limits on and two routes to the
+ * One gateway replica in this JVM, on random ports, with rate limits on and routes to the
  * same upstream: {@code /api/**} protected and {@code /open/**} public, both limited by the
- * default key resolver with the given bucket.
+ * default key resolver with the given bucket, and {@code /auth/login} and {@code /auth/refresh}
+ * limited per account or per refresh token and per client address.
  */
 final class LimitedGateway implements AutoCloseable {
 
@@ -41,12 +42,18 @@ final class LimitedGateway implements AutoCloseable {
 				"--portcullis.gateway.jwks-uri=" + jwks.uri(), "--portcullis.feed-secret=" + FakeRevocationFeed.SECRET,
 				"--portcullis.gateway.revocation.feed-uri=" + feed.uri(),
 				"--portcullis.gateway.cors.allowed-origins=https://app.example.com",
+				// X-Forwarded-For from loopback names the client: tests play several client addresses
+				"--portcullis.gateway.trusted-proxies=127.0.0.1/32",
 				"--portcullis.gateway.rate-limit.enabled=true",
 				"--portcullis.gateway.rate-limit.when-redis-down=" + whenRedisDown,
 				"--portcullis.gateway.rate-limit.retry-after=3s", "--spring.data.redis.host=127.0.0.1",
 				"--spring.data.redis.port=" + redisPort, "--management.endpoint.health.show-details=always"));
 		route(args, 0, routePrefix + "-api", upstream, "/api/**", false, replenishRate, burst);
 		route(args, 1, routePrefix + "-open", upstream, "/open/**", true, replenishRate, burst);
+		twoLimits(args, 2, routePrefix + "-credentials", upstream, "/auth/login", "portcullisAccountKeyResolver",
+				replenishRate, burst);
+		twoLimits(args, 3, routePrefix + "-refresh", upstream, "/auth/refresh", "portcullisSessionKeyResolver",
+				replenishRate, burst);
 		return new LimitedGateway(new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new)));
 	}
 
@@ -62,6 +69,32 @@ final class LimitedGateway implements AutoCloseable {
 		args.add(prefix + "filters[0].name=RequestRateLimiter");
 		args.add(prefix + "filters[0].args.redis-rate-limiter.replenishRate=" + replenishRate);
 		args.add(prefix + "filters[0].args.redis-rate-limiter.burstCapacity=" + burst);
+	}
+
+	/**
+	 * A public route like the shipped sign-in and refresh routes: a limit by {@code keyResolver}
+	 * (the per-account one after {@code ReadAccount}) and one per client address, same bucket size.
+	 */
+	private static void twoLimits(List<String> args, int index, String id, String uri, String path,
+			String keyResolver, int replenishRate, int burst) {
+		String prefix = "--spring.cloud.gateway.server.webflux.routes[" + index + "].";
+		args.add(prefix + "id=" + id);
+		args.add(prefix + "uri=" + uri);
+		args.add(prefix + "predicates[0]=Path=" + path);
+		args.add(prefix + "metadata.public=true");
+		int first = 0;
+		if (keyResolver.equals("portcullisAccountKeyResolver")) {
+			args.add(prefix + "filters[0].name=ReadAccount");
+			first = 1;
+		}
+		String[] resolvers = { keyResolver, "portcullisClientKeyResolver" };
+		for (int i = 0; i < resolvers.length; i++) {
+			String filter = prefix + "filters[" + (first + i) + "].";
+			args.add(filter + "name=RequestRateLimiter");
+			args.add(filter + "args.key-resolver=#{@" + resolvers[i] + "}");
+			args.add(filter + "args.redis-rate-limiter.replenishRate=" + replenishRate);
+			args.add(filter + "args.redis-rate-limiter.burstCapacity=" + burst);
+		}
 	}
 
 	/** Waits until the signing keys are loaded: a user's request is no longer refused with 401. */

@@ -1,6 +1,7 @@
 package dev.portcullis.gateway.ratelimit;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.portcullis.contract.forwarding.TrustedProxies;
@@ -9,9 +10,12 @@ import dev.portcullis.gateway.security.VerifiedAccess;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
+import org.springframework.http.HttpCookie;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PortcullisKeyResolverTests {
 
@@ -56,6 +60,68 @@ class PortcullisKeyResolverTests {
 		StepVerifier.create(PortcullisKeyResolver.perUser(CLIENTS).resolve(exchange(null, null)))
 			.expectNext("client:unknown")
 			.verifyComplete();
+	}
+
+	@Test
+	void resolveWhenAccountReadFromTheBodyThenKeyedByItsHash() {
+		ServerWebExchange exchange = exchange(new InetSocketAddress("203.0.113.7", 4000), null);
+		exchange.getAttributes().put(ReadAccountGatewayFilterFactory.ACCOUNT_ATTRIBUTE, "ada@example.org");
+		StepVerifier.create(PortcullisKeyResolver.perAccount(CLIENTS).resolve(exchange))
+			.assertNext((key) -> assertThat(key).startsWith("account:")
+				.isEqualTo("account:" + PortcullisKeyResolver.hash("ada@example.org"))
+				.doesNotContain("ada")
+				.hasSize("account:".length() + 22))
+			.verifyComplete();
+	}
+
+	@Test
+	void resolveWhenNoAccountThenOwnBucketPerClientAddressNeverEmpty() {
+		StepVerifier.create(PortcullisKeyResolver.perAccount(CLIENTS).resolve(exchange(new InetSocketAddress("203.0.113.7", 4000), ACCESS)))
+			.expectNext("account:client:203.0.113.7")
+			.verifyComplete();
+	}
+
+	@Test
+	void resolveWhenRefreshCookieThenKeyedByItsHash() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/auth/refresh")
+			.remoteAddress(new InetSocketAddress("203.0.113.7", 4000))
+			.cookie(new HttpCookie("__Secure-refresh_token", "r3fr3sh")));
+		StepVerifier.create(PortcullisKeyResolver.perSession(CLIENTS, "__Secure-refresh_token").resolve(exchange))
+			.expectNext("session:" + PortcullisKeyResolver.hash("r3fr3sh"))
+			.verifyComplete();
+	}
+
+	@Test
+	void resolveWhenRefreshCookieMissingOrSentTwiceThenOwnBucketPerClientAddress() {
+		MockServerWebExchange twice = MockServerWebExchange.from(MockServerHttpRequest.post("/auth/refresh")
+			.remoteAddress(new InetSocketAddress("203.0.113.7", 4000))
+			.cookie(new HttpCookie("__Secure-refresh_token", "a"), new HttpCookie("__Secure-refresh_token", "b")));
+		PortcullisKeyResolver resolver = PortcullisKeyResolver.perSession(CLIENTS, "__Secure-refresh_token");
+		StepVerifier.create(resolver.resolve(twice)).expectNext("session:client:203.0.113.7").verifyComplete();
+		StepVerifier.create(resolver.resolve(exchange(new InetSocketAddress("203.0.113.7", 4000), null)))
+			.expectNext("session:client:203.0.113.7")
+			.verifyComplete();
+	}
+
+	@Test
+	void accountWhenEmailInTheBodyThenTrimmedAndLowerCased() {
+		assertThat(ReadAccountGatewayFilterFactory.account(utf8("{\"email\":\"  Ada@Example.ORG \",\"password\":\"x\"}")))
+			.isEqualTo("ada@example.org");
+	}
+
+	@Test
+	void accountWhenBodyGarbledOrWithoutUsableEmailThenNone() {
+		assertThat(ReadAccountGatewayFilterFactory.account(new byte[0])).isNull();
+		assertThat(ReadAccountGatewayFilterFactory.account(utf8("not json"))).isNull();
+		assertThat(ReadAccountGatewayFilterFactory.account(utf8("{\"email\":"))).isNull();
+		assertThat(ReadAccountGatewayFilterFactory.account(utf8("[\"ada@example.org\"]"))).isNull();
+		assertThat(ReadAccountGatewayFilterFactory.account(utf8("{\"email\":42}"))).isNull();
+		assertThat(ReadAccountGatewayFilterFactory.account(utf8("{\"email\":\"   \"}"))).isNull();
+		assertThat(ReadAccountGatewayFilterFactory.account(utf8("{\"email\":\"" + "a".repeat(255) + "\"}"))).isNull();
+	}
+
+	private static byte[] utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }
