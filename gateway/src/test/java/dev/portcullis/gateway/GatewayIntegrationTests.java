@@ -331,7 +331,9 @@ class GatewayIntegrationTests {
 			.values(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, (values) -> assertThat(values).containsExactly("true"))
 			.expectHeader()
 			.values(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS,
-					(values) -> assertThat(values).containsExactly(HttpHeaders.WWW_AUTHENTICATE));
+					(values) -> assertThat(values).containsExactly(String.join(", ", HttpHeaders.WWW_AUTHENTICATE,
+							HttpHeaders.RETRY_AFTER, "X-RateLimit-Remaining", "X-RateLimit-Replenish-Rate",
+							"X-RateLimit-Burst-Capacity")));
 	}
 
 	@Test

@@ -89,6 +89,18 @@ class ProblemExceptionHandlerTests {
 
 	@Test
 	void handleWhenRefusalSaysNoRetryAfterThenNoRetryAfterHeader() {
+		failingWith(new GatewayException("csrf_rejected", "not from here") {
+		}).get()
+			.uri("/api/x")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.FORBIDDEN)
+			.expectHeader()
+			.doesNotExist(HttpHeaders.RETRY_AFTER);
+	}
+
+	@Test
+	void handleWhenServiceUnavailableRefusalSaysNoRetryAfterThenOneSecond() {
 		failingWith(new GatewayException("sockets_exhausted", "full") {
 		}).get()
 			.uri("/api/ws")
@@ -96,7 +108,7 @@ class ProblemExceptionHandlerTests {
 			.expectStatus()
 			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
 			.expectHeader()
-			.doesNotExist(HttpHeaders.RETRY_AFTER);
+			.valueEquals(HttpHeaders.RETRY_AFTER, "1");
 	}
 
 	@Test
