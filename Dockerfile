@@ -10,6 +10,7 @@ COPY .mvn .mvn
 COPY mvnw pom.xml ./
 COPY contract contract
 COPY test-support test-support
+COPY server-support server-support
 COPY auth-service auth-service
 COPY gateway gateway
 COPY sample-upstream sample-upstream

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.portcullis.auth.AuthException;
 import dev.portcullis.auth.ErrorCode;
+import dev.portcullis.server.ThrottledWarning;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.slf4j.Logger;

@@ -14,6 +14,7 @@ import java.util.List;
 import dev.portcullis.auth.support.AuthClient;
 import dev.portcullis.auth.support.AuthClient.Tokens;
 import dev.portcullis.auth.support.EmbeddedAuthServiceTest;
+import dev.portcullis.server.ConnectionMeter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

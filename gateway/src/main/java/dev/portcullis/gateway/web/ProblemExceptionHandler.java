@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.portcullis.contract.ErrorCodes;
 import dev.portcullis.gateway.metrics.DecisionMeter;
+import dev.portcullis.server.ThrottledWarning;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

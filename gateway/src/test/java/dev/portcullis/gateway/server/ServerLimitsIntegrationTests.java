@@ -7,8 +7,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.gateway.testing.EchoUpstream;
 import dev.portcullis.gateway.testing.FakeJwksServer;
 import dev.portcullis.gateway.testing.FakeRevocationFeed;
-import dev.portcullis.gateway.testing.RawHttpConnection;
 import dev.portcullis.gateway.testing.TestKeys;
+import dev.portcullis.testsupport.RawHttpConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

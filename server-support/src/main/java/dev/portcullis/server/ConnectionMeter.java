@@ -1,4 +1,4 @@
-package dev.portcullis.auth.server;
+package dev.portcullis.server;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -15,11 +15,13 @@ import org.slf4j.LoggerFactory;
  * open ones, {@value #OPEN}. A refusal is one DEBUG line at most: a flood must not become a log
  * flood.
  */
-final class ConnectionMeter {
+public final class ConnectionMeter {
 
-	static final String REFUSED = "portcullis.connections.refused";
+	/** The counter of closed connections, tagged {@code reason}. */
+	public static final String REFUSED = "portcullis.connections.refused";
 
-	static final String OPEN = "portcullis.connections.open";
+	/** The gauge of open connections. */
+	public static final String OPEN = "portcullis.connections.open";
 
 	private static final Logger logger = LoggerFactory.getLogger(ConnectionMeter.class);
 
@@ -51,7 +53,7 @@ final class ConnectionMeter {
 	 * @param open the number of open connections, read when the gauge is
 	 * @return a meter with every reason registered
 	 */
-	static ConnectionMeter on(MeterRegistry registry, IntSupplier open) {
+	public static ConnectionMeter on(MeterRegistry registry, IntSupplier open) {
 		ConnectionMeter meter = new ConnectionMeter();
 		for (Reason reason : Reason.values()) {
 			meter.counters.put(reason, Counter.builder(REFUSED)
@@ -61,6 +63,11 @@ final class ConnectionMeter {
 		}
 		Gauge.builder(OPEN, open::getAsInt).description("Open connections on the public port").register(registry);
 		return meter;
+	}
+
+	/** @return a meter that counts nothing */
+	public static ConnectionMeter off() {
+		return new ConnectionMeter();
 	}
 
 	void refused(Reason reason) {

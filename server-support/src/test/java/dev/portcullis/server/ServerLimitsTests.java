@@ -1,11 +1,11 @@
-package dev.portcullis.gateway.server;
+package dev.portcullis.server;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.portcullis.gateway.testing.RawHttpConnection;
+import dev.portcullis.testsupport.RawHttpConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,14 +20,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The connection limits on a bare Reactor Netty server with the gateway's customizer applied,
- * and the keep-alive idle timeout as the shipped {@code server.netty.idle-timeout} sets it.
+ * The connection limits on a bare Reactor Netty server with the apps' customizer applied, and
+ * the keep-alive idle timeout as the shipped {@code server.netty.idle-timeout} sets it.
  */
 class ServerLimitsTests {
 
 	private static final Duration HEADER_TIMEOUT = Duration.ofMillis(400);
 
 	private static final Duration IDLE_TIMEOUT = Duration.ofMillis(1500);
+
+	private static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(5);
+
+	private static final Duration BODY_TIMEOUT = Duration.ofSeconds(30);
 
 	private static final String GET = "GET /items HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 
@@ -138,9 +142,9 @@ class ServerLimitsTests {
 
 	@Test
 	void bodyWhenStalledPastTheReadTimeoutThenConnectionClosed() throws IOException {
-		this.server = ServerLimitsConfig
-			.customizer(new ServerLimits(HEADER_TIMEOUT, 100, 10, Duration.ofMillis(500), Duration.ofSeconds(30)),
-					this.open, ConnectionMeter.on(this.registry, this.open::get))
+		this.server = ConnectionLimits
+			.customizer(limits(100, 10), Duration.ofMillis(500), Duration.ofSeconds(30), this.open,
+					ConnectionMeter.on(this.registry, this.open::get))
 			.apply(HttpServer.create()
 				.host("127.0.0.1")
 				.port(0)
@@ -159,7 +163,7 @@ class ServerLimitsTests {
 	@Test
 	void webSocketWhenOpenLongerThanTheHeaderDeadlineThenStillCarriesFrames() {
 		ConnectionMeter meter = ConnectionMeter.on(this.registry, this.open::get);
-		this.server = ServerLimitsConfig.customizer(limits(100, 10), this.open, meter)
+		this.server = ConnectionLimits.customizer(limits(100, 10), BODY_READ_TIMEOUT, BODY_TIMEOUT, this.open, meter)
 			.apply(HttpServer.create()
 				.host("127.0.0.1")
 				.port(0)
@@ -183,17 +187,18 @@ class ServerLimitsTests {
 
 	@Test
 	void limitsWhenZeroOrNegativeThenRefusedWithTheSettingToFix() {
-		assertThatThrownBy(() -> new ServerLimits(Duration.ZERO, 100, 10, Duration.ofSeconds(5), Duration.ofSeconds(30)))
+		assertThatThrownBy(() -> new ServerLimits(Duration.ZERO, 100, 10))
 			.hasMessageContaining("portcullis.server.header-timeout must be a positive duration");
-		assertThatThrownBy(() -> new ServerLimits(HEADER_TIMEOUT, 100, 0, Duration.ofSeconds(5), Duration.ofSeconds(30)))
+		assertThatThrownBy(() -> new ServerLimits(HEADER_TIMEOUT, 100, 0))
 			.hasMessageContaining("portcullis.server.max-connections must be at least 1");
-		assertThatThrownBy(() -> new ServerLimits(HEADER_TIMEOUT, 0, 10, Duration.ofSeconds(5), Duration.ofSeconds(30)))
+		assertThatThrownBy(() -> new ServerLimits(HEADER_TIMEOUT, 0, 10))
 			.hasMessageContaining("portcullis.server.max-header-count must be at least 1");
+		assertThatThrownBy(() -> ServerLimits.requirePositive(Duration.ofSeconds(-1), "body-timeout", "5m"))
+			.hasMessageContaining("portcullis.server.body-timeout must be a positive duration such as 5m");
 	}
 
 	private static ServerLimits limits(int maxHeaderCount, int maxConnections) {
-		return new ServerLimits(HEADER_TIMEOUT, maxHeaderCount, maxConnections, Duration.ofSeconds(5),
-				Duration.ofSeconds(30));
+		return new ServerLimits(HEADER_TIMEOUT, maxHeaderCount, maxConnections);
 	}
 
 	private void start(ServerLimits limits) {
@@ -203,7 +208,9 @@ class ServerLimitsTests {
 			.port(0)
 			.idleTimeout(IDLE_TIMEOUT)
 			.handle((request, response) -> request.receive().then(response.sendString(Mono.just("ok")).then()));
-		this.server = ServerLimitsConfig.customizer(limits, this.open, meter).apply(server).bindNow();
+		this.server = ConnectionLimits.customizer(limits, BODY_READ_TIMEOUT, BODY_TIMEOUT, this.open, meter)
+			.apply(server)
+			.bindNow();
 	}
 
 	private RawHttpConnection connect(Duration readTimeout) throws IOException {

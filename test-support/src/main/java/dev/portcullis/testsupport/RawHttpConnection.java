@@ -1,4 +1,4 @@
-package dev.portcullis.gateway.testing;
+package dev.portcullis.testsupport;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

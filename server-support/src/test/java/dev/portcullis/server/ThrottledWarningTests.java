@@ -1,4 +1,4 @@
-package dev.portcullis.gateway.web;
+package dev.portcullis.server;
 
 import java.io.IOException;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.portcullis.auth.server;
+package dev.portcullis.server;
 
 import java.util.concurrent.atomic.AtomicInteger;
 

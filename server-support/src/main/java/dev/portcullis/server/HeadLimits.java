@@ -1,4 +1,4 @@
-package dev.portcullis.gateway.server;
+package dev.portcullis.server;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;

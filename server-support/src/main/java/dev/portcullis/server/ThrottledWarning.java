@@ -1,4 +1,4 @@
-package dev.portcullis.gateway.web;
+package dev.portcullis.server;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -6,11 +6,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 /**
- * One kind of warning that can repeat once per request (an upstream outage, a flood): at most
- * one line per period, which also says how many were held back since the last one. Never a
- * stack trace: the exception's one-line description is enough to act on.
+ * One kind of warning that can repeat once per request (an upstream or database outage, a
+ * flood): at most one line per period, which also says how many were held back since the last
+ * one. Never a stack trace: the exception's one-line description is enough to act on.
  */
-final class ThrottledWarning {
+public final class ThrottledWarning {
 
 	private final Logger logger;
 
@@ -24,7 +24,7 @@ final class ThrottledWarning {
 	 * @param logger where the lines go
 	 * @param period least time between two lines
 	 */
-	ThrottledWarning(Logger logger, Duration period) {
+	public ThrottledWarning(Logger logger, Duration period) {
 		this.logger = logger;
 		this.periodNanos = period.toNanos();
 	}
@@ -34,7 +34,7 @@ final class ThrottledWarning {
 	 * @param message what happened
 	 * @param cause why, described in one line
 	 */
-	void warn(String message, Throwable cause) {
+	public void warn(String message, Throwable cause) {
 		long now = System.nanoTime();
 		long due = this.next.get();
 		if (now - due < 0 || !this.next.compareAndSet(due, now + this.periodNanos)) {
