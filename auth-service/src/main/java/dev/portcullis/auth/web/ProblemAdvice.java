@@ -29,6 +29,7 @@ import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.NotAcceptableStatusException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.DisconnectedClientHelper;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
@@ -119,7 +120,7 @@ class ProblemAdvice {
 		if (status != null && status.is4xxClientError()) {
 			return this.problems.of(status, ErrorCode.INVALID_REQUEST, ex.getReason());
 		}
-		return unexpected(ex, exchange);
+		return serverSide(ex, exchange);
 	}
 
 	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
@@ -131,7 +132,17 @@ class ProblemAdvice {
 	}
 
 	@ExceptionHandler
-	ResponseEntity<ProblemDetail> unexpected(Exception ex, ServerWebExchange exchange) {
+	ResponseEntity<ProblemDetail> unexpected(Exception ex, ServerWebExchange exchange) throws Exception {
+		if (DisconnectedClientHelper.isClientDisconnectedException(ex)) {
+			// the caller left before the answer (a dropped refresh whose rotation already
+			// committed): no answer can reach it and nothing failed on our side, so this is not an
+			// ERROR; WebFlux and Boot log a lost client at DEBUG
+			throw ex;
+		}
+		return serverSide(ex, exchange);
+	}
+
+	private ResponseEntity<ProblemDetail> serverSide(Exception ex, ServerWebExchange exchange) {
 		if (causedBy(ex, RequestBodyBrokenException.class)) {
 			return bodyBroken((RequestBodyBrokenException) cause(ex, RequestBodyBrokenException.class), exchange);
 		}

@@ -8,12 +8,18 @@ import dev.portcullis.auth.config.AuthProperties;
 import dev.portcullis.auth.metrics.AuthMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import reactor.netty.channel.AbortedException;
 
 import org.springframework.http.MediaType;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The advice on its own, in front of a stand-in controller, without a server or the size filter. */
 class ProblemAdviceTests {
@@ -43,6 +49,23 @@ class ProblemAdviceTests {
 			.exchange()
 			.expectStatus().isOk()
 			.expectBody().jsonPath("$.text").isEqualTo("hello");
+	}
+
+	@Test
+	void unexpectedWhenClientLeftBeforeTheAnswerThenRethrownNotLoggedAsServerError() {
+		ProblemAdvice advice = new ProblemAdvice(new AuthCookies(properties()),
+				new Problems(new AuthMetrics(new SimpleMeterRegistry())));
+		AbortedException gone = new AbortedException("Connection has been closed BEFORE send operation");
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/auth/refresh"));
+		assertThatThrownBy(() -> advice.unexpected(gone, exchange)).isSameAs(gone);
+	}
+
+	@Test
+	void unexpectedWhenOtherFailureThenInternalServerErrorProblem() throws Exception {
+		ProblemAdvice advice = new ProblemAdvice(new AuthCookies(properties()),
+				new Problems(new AuthMetrics(new SimpleMeterRegistry())));
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/auth/refresh"));
+		assertThat(advice.unexpected(new IllegalStateException("a bug"), exchange).getStatusCode().value()).isEqualTo(500);
 	}
 
 	private static AuthProperties properties() {
