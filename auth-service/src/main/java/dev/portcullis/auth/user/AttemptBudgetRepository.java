@@ -102,7 +102,7 @@ class AttemptBudgetRepository {
 	 * Blocks a window bucket until {@code until} unless it is blocked at {@code now} already; its
 	 * window takes no attempt meanwhile.
 	 */
-	Mono<Long> block(String bucket, Instant now, Instant until) {
+	Mono<Long> blockUntil(String bucket, Instant now, Instant until) {
 		return this.db
 			.sql("UPDATE attempt_budgets SET blocked_until = :until "
 					+ "WHERE bucket = :bucket AND (blocked_until IS NULL OR blocked_until <= :now)")

@@ -120,7 +120,7 @@ class LoginThrottle {
 		Window global = new Window(GLOBAL, this.settings.globalFailures(), this.settings.globalWindow());
 		Instant start = global.startAt(now);
 		return takeFromWindow(global, start, now).flatMap((taken) -> taken ? Mono.just(List.of(new Taken(GLOBAL, start)))
-				: this.budgets.block(GLOBAL, now, now.plus(this.settings.clientWindow())).thenReturn(List.<Taken>of()));
+				: this.budgets.blockUntil(GLOBAL, now, now.plus(this.settings.clientWindow())).thenReturn(List.<Taken>of()));
 	}
 
 	/** Takes an attempt for checking the current password of a password change. */

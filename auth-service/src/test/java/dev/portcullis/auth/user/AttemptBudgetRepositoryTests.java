@@ -50,8 +50,8 @@ class AttemptBudgetRepositoryTests {
 		Instant window = T0;
 		Instant until = T0.plus(Duration.ofMinutes(15));
 		this.budgets.insert(bucket, new Budget(1, window, null)).as(StepVerifier::create).expectNext(1L).verifyComplete();
-		this.budgets.block(bucket, T0, until).as(StepVerifier::create).expectNext(1L).verifyComplete();
-		this.budgets.block(bucket, T0.plusSeconds(1), until.plusSeconds(1)).as(StepVerifier::create).expectNext(0L)
+		this.budgets.blockUntil(bucket, T0, until).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.blockUntil(bucket, T0.plusSeconds(1), until.plusSeconds(1)).as(StepVerifier::create).expectNext(0L)
 			.verifyComplete();
 
 		this.budgets.takeFromWindow(bucket, window, 100, T0.plusSeconds(60)).as(StepVerifier::create).expectNext(0L)
