@@ -1,6 +1,7 @@
 package dev.portcullis.gateway.proxy;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.util.List;
 
 import dev.portcullis.gateway.client.ClientAddresses;
@@ -27,7 +28,10 @@ import org.springframework.web.server.ServerWebExchange;
  * <li>{@code X-Forwarded-For} is set to exactly one entry, the client's address as
  * {@link ClientAddresses} decides it (the gateway's TCP peer, or what a configured load balancer
  * in {@code portcullis.gateway.trusted-proxies} says), so a service that believes the header only
- * from the gateway (the auth service's session list, audit and login limits) cannot be lied to.
+ * from the gateway (the auth service's session list, audit and login limits) cannot be lied to;
+ * <li>{@code X-Forwarded-Host} and {@code X-Forwarded-Proto} are set to the host and scheme the
+ * client addressed the gateway by, while the client's own are dropped (the auth service checks a
+ * proof of possession's {@code htu} against this public origin).
  * </ul>
  *
  * <p>Identity headers and auth cookies are not this class's business: the access check rewrote
@@ -46,6 +50,10 @@ import org.springframework.web.server.ServerWebExchange;
 class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 
 	static final String X_FORWARDED_FOR = "X-Forwarded-For";
+
+	static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+
+	static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
 
 	private static final String X_FORWARDED_PREFIX = "x-forwarded-";
 
@@ -89,6 +97,17 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 		InetAddress client = this.clients.of(exchange.getRequest());
 		if (client != null) {
 			upstream.set(X_FORWARDED_FOR, client.getHostAddress());
+		}
+		if (this.dropXForwarded) {
+			// the request's URI is built from its Host header (with the port, if one was given)
+			URI addressed = exchange.getRequest().getURI();
+			if (addressed.getHost() != null) {
+				upstream.set(X_FORWARDED_HOST,
+						(addressed.getPort() != -1) ? addressed.getHost() + ":" + addressed.getPort() : addressed.getHost());
+			}
+			if (addressed.getScheme() != null) {
+				upstream.set(X_FORWARDED_PROTO, addressed.getScheme());
+			}
 		}
 		return upstream;
 	}
