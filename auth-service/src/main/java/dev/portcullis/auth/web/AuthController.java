@@ -75,7 +75,7 @@ class AuthController {
 					.flatMap((issued) -> this.binding.bind(proof, issued.sessionId()).thenReturn(issued))
 					.map((issued) -> written(exchange, issued))
 					.map((issued) -> new LoginView(UserView.of(user), issued.accessToken().expiresAt(),
-							issued.sessionExpiresAt()))))
+							issued.sessionExpiresAt(), proof.isPresent()))))
 			.doOnSuccess((view) -> this.metrics.login(AuthMetrics.Login.OK))
 			.doOnError(AuthException.class, (ex) -> this.metrics.loginFailed(ex.code()));
 	}
@@ -138,7 +138,8 @@ class AuthController {
 
 	}
 
-	record LoginView(UserView user, Instant accessExpiresAt, Instant sessionExpiresAt) {
+	/** @param sessionBound whether the session is bound to the key of the login's proof */
+	record LoginView(UserView user, Instant accessExpiresAt, Instant sessionExpiresAt, boolean sessionBound) {
 	}
 
 	record RefreshView(Instant accessExpiresAt, Instant sessionExpiresAt) {

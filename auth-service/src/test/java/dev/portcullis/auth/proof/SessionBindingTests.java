@@ -63,19 +63,27 @@ class SessionBindingTests {
 
 	@Test
 	void loginWhenProofThenSessionBoundToTheKeysThumbprint() {
-		Bound session = boundSession();
+		String email = registered();
 
-		assertThat(row(session.email()).get("proof_jkt")).isEqualTo(this.key.thumbprint());
+		login(email, AuthClient.PASSWORD, proof(LOGIN)).expectStatus().isOk()
+			.expectBody().jsonPath("$.sessionBound").isEqualTo(true);
+
+		assertThat(row(email).get("proof_jkt")).isEqualTo(this.key.thumbprint());
 	}
 
 	@Test
 	void loginWhenNoProofThenUnboundAndRefreshesWithoutOneAsBefore() {
-		AuthClient.Tokens tokens = this.auth.newSession();
+		String email = registered();
+		this.auth.login(email, AuthClient.PASSWORD).expectStatus().isOk()
+			.expectBody().jsonPath("$.sessionBound").isEqualTo(false);
+		AuthClient.Tokens tokens = this.auth.loggedIn(email, AuthClient.PASSWORD);
 
 		AuthClient.Tokens refreshed = this.auth.refreshed(this.auth.refreshed(tokens));
 
 		assertThat(refreshed.refresh()).isNotEqualTo(tokens.refresh());
-		assertThat(row(tokens.email()).get("proof_jkt")).isNull();
+		assertThat(this.db.sql("SELECT COUNT(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
+				+ "WHERE u.email = :id AND s.proof_jkt IS NULL").bind("id", email).map((row) -> row.get("n", Long.class))
+			.one().block(Duration.ofSeconds(10))).isEqualTo(2);
 	}
 
 	@Test
