@@ -104,6 +104,30 @@ step('login then the session is bound to a key this browser keeps and cannot exp
 	assert.equal(seen.curve, 'P-256');
 	assert.equal(seen.exportRefused, 'InvalidAccessError', 'exportKey of the private key fails');
 	assert.deepEqual(Object.keys(seen.jwk).sort(), ['crv', 'kty', 'x', 'y'], 'only the public half is in the proofs');
+
+	// a failed login meanwhile (a wrong password) leaves the live session's key in place
+	const after = await a.tab1.evaluate(async (email) => {
+		const { login } = await import('/portcullis-client.js');
+		let code = null;
+		try {
+			await login(email, 'not the password at all');
+		}
+		catch (error) {
+			code = error.code;
+		}
+		const stored = await new Promise((resolve, reject) => {
+			const opening = indexedDB.open('portcullis');
+			opening.onerror = () => reject(opening.error);
+			opening.onsuccess = () => {
+				const reading = opening.result.transaction('keys', 'readonly').objectStore('keys').getAll();
+				reading.onsuccess = () => resolve(reading.result);
+				reading.onerror = () => reject(reading.error);
+			};
+		});
+		return { code, keys: stored.map((record) => record.jwk.x) };
+	}, EMAIL);
+	assert.equal(after.code, 'invalid_credentials');
+	assert.deepEqual(after.keys, [seen.jwk.x], 'one key, the session\'s');
 });
 
 step('call upstream through the gateway then the upstream sees the identity and no auth cookies', async () => {

@@ -59,6 +59,8 @@ export const ACCESS_ENDED = 4401;
 const KEY_DB = 'portcullis';
 const KEY_STORE = 'keys';
 const KEY_ID = 'session';
+/** A new login's key until the login succeeds: a failed login must not replace a live session's key. */
+const PENDING_KEY_ID = 'pending';
 /** The last login's binding, for {@link sessionBinding} in every tab. */
 const BINDING_KEY = 'portcullis:binding';
 
@@ -319,9 +321,20 @@ export async function register(email, password) {
 export async function login(email, password) {
 	const key = await newSessionKey();
 	const headers = key.stored ? { DPoP: await proof('POST', '/auth/login', key.stored) } : {};
-	const body = await json(await post('/auth/login', { email, password }, headers));
-	storeBinding(body?.sessionBound === true ? { bound: true }
-		: { bound: false, reason: key.reason ?? 'server-did-not-bind' });
+	let body;
+	try {
+		body = await json(await post('/auth/login', { email, password }, headers));
+	}
+	catch (error) {
+		await deleteKey(PENDING_KEY_ID);
+		throw error;
+	}
+	const bound = body?.sessionBound === true && await promoteKey(key.stored);
+	if (!bound) {
+		await deleteKey(PENDING_KEY_ID);
+		await deleteKey(KEY_ID);
+	}
+	storeBinding(bound ? { bound: true } : { bound: false, reason: key.reason ?? 'server-did-not-bind' });
 	markRefreshed(Date.now());
 	return body;
 }
@@ -366,7 +379,7 @@ export function renew() {
  */
 export async function logout() {
 	await json(await post('/auth/logout'));
-	await forgetKey();
+	await deleteKey(KEY_ID);
 	storeBinding({ bound: false, reason: 'logged-out' });
 	announceLoggedOut('logged_out');
 }
@@ -620,16 +633,37 @@ async function newSessionKey() {
 	}
 	try {
 		await keyStore('readwrite', (store) => store.put({ privateKey: pair.privateKey,
-			jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } }, KEY_ID));
-		const stored = await keyStore('readonly', (store) => store.get(KEY_ID));
+			jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } }, PENDING_KEY_ID));
+		const stored = await keyStore('readonly', (store) => store.get(PENDING_KEY_ID));
 		if (!stored?.privateKey || !stored.jwk) {
 			throw new Error('the key was not kept');
 		}
 		return { stored };
 	}
 	catch {
-		await forgetKey();
+		await deleteKey(PENDING_KEY_ID);
 		return { reason: 'indexeddb-unavailable' };
+	}
+}
+
+/**
+ * Makes a successful login's pending key the session's, in one transaction. False if that
+ * failed (the store worked a moment ago, so hardly ever): the session is then treated as
+ * unbound here, and its first refresh, without a proof, ends it; the user logs in again.
+ */
+async function promoteKey(stored) {
+	if (!stored) {
+		return false;
+	}
+	try {
+		await keyStore('readwrite', (store) => {
+			store.delete(PENDING_KEY_ID);
+			return store.put(stored, KEY_ID);
+		});
+		return true;
+	}
+	catch {
+		return false;
 	}
 }
 
@@ -644,9 +678,9 @@ async function storedKey() {
 	}
 }
 
-async function forgetKey() {
+async function deleteKey(id) {
 	try {
-		await keyStore('readwrite', (store) => store.delete(KEY_ID));
+		await keyStore('readwrite', (store) => store.delete(id));
 	}
 	catch {
 	}
