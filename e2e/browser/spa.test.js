@@ -1,4 +1,5 @@
-// The demo page and portcullis-client.js in a real Chromium, through a running gateway.
+// The demo page and portcullis-client.js in a real Chromium, through a running gateway, with the
+// session bound to a key the browser holds.
 //
 //   PORTCULLIS_GATEWAY_URL=http://localhost:8080 PORTCULLIS_ACCESS_TTL_MS=3000 \
 //   PORTCULLIS_AUTH_MANAGEMENT_URL=http://127.0.0.1:9081 PORTCULLIS_ADMIN_SECRET=... npm test
@@ -76,6 +77,59 @@ step('demo page when registering and logging in then shows the user and sets Htt
 	await screenshot(a.tab1, '02-logged-in');
 });
 
+step('login then the session is bound to a key this browser keeps and cannot export', async () => {
+	const seen = await a.tab1.evaluate(async () => {
+		const { sessionBinding } = await import('/portcullis-client.js');
+		const stored = await new Promise((resolve, reject) => {
+			const opening = indexedDB.open('portcullis');
+			opening.onerror = () => reject(opening.error);
+			opening.onsuccess = () => {
+				const reading = opening.result.transaction('keys', 'readonly').objectStore('keys').get('session');
+				reading.onsuccess = () => resolve(reading.result);
+				reading.onerror = () => reject(reading.error);
+			};
+		});
+		let exportRefused = null;
+		try {
+			await crypto.subtle.exportKey('pkcs8', stored.privateKey);
+		}
+		catch (error) {
+			exportRefused = error.name;
+		}
+		return { binding: sessionBinding(), extractable: stored.privateKey.extractable,
+			curve: stored.privateKey.algorithm.namedCurve, jwk: stored.jwk, exportRefused };
+	});
+	assert.deepEqual(seen.binding, { bound: true });
+	assert.equal(seen.extractable, false);
+	assert.equal(seen.curve, 'P-256');
+	assert.equal(seen.exportRefused, 'InvalidAccessError', 'exportKey of the private key fails');
+	assert.deepEqual(Object.keys(seen.jwk).sort(), ['crv', 'kty', 'x', 'y'], 'only the public half is in the proofs');
+
+	// a failed login meanwhile (a wrong password) leaves the live session's key in place
+	const after = await a.tab1.evaluate(async (email) => {
+		const { login } = await import('/portcullis-client.js');
+		let code = null;
+		try {
+			await login(email, 'not the password at all');
+		}
+		catch (error) {
+			code = error.code;
+		}
+		const stored = await new Promise((resolve, reject) => {
+			const opening = indexedDB.open('portcullis');
+			opening.onerror = () => reject(opening.error);
+			opening.onsuccess = () => {
+				const reading = opening.result.transaction('keys', 'readonly').objectStore('keys').getAll();
+				reading.onsuccess = () => resolve(reading.result);
+				reading.onerror = () => reject(reading.error);
+			};
+		});
+		return { code, keys: stored.map((record) => record.jwk.x) };
+	}, EMAIL);
+	assert.equal(after.code, 'invalid_credentials');
+	assert.deepEqual(after.keys, [seen.jwk.x], 'one key, the session\'s');
+});
+
 step('call upstream through the gateway then the upstream sees the identity and no auth cookies', async () => {
 	const echo = await callUpstream(a.tab1, 1);
 	const me = await a.tab1.evaluate(async () => (await import('/portcullis-client.js')).me());
@@ -124,6 +178,7 @@ step('two tabs hitting expiry at the same moment then both carry on with one ref
 		assert.equal(await tab.getAttribute('#status', 'data-state'), 'signed-in');
 	}
 	assert.equal(a.refreshes.length - refreshesBefore, 1, 'the two tabs shared one refresh');
+	assert.ok(a.refreshes.every((refresh) => refresh.proof), 'every refresh of the bound session carried a proof');
 	await screenshot(a.tab1, '05-two-tabs-tab1');
 	await screenshot(a.tab2, '05-two-tabs-tab2');
 });
@@ -251,7 +306,7 @@ step('revoke a session in one tab then the other browser tab is logged out on it
 	await screenshot(a.tab1, '06-sessions-before-revoke');
 	// a fresh access token for the browser about to be revoked, so it is still alive when the
 	// revocation arrives (tokens live ACCESS_TTL_MS here)
-	assert.equal(await b.tab.evaluate(async () => (await fetch('/auth/refresh', { method: 'POST' })).status), 200);
+	assert.equal(await b.tab.evaluate(async () => (await (await import('/portcullis-client.js')).renew()).status), 200);
 	await a.tab1.click('#sessions tr:not(.current) button.revoke');
 	await a.tab1.waitForSelector('#sessions[data-count="1"]');
 	assert.equal(await a.tab1.getAttribute('#sessions tr', 'class'), 'current');
@@ -280,6 +335,58 @@ step('logout then cookies are cleared and every tab of the browser is logged out
 	await screenshot(a.tab2, '09-logged-out-tab2');
 });
 
+step('browser without IndexedDB (a private mode) then login goes unbound, says so, and refreshes as before', async () => {
+	const c = await newBrowserContext();
+	await c.context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { get: () => undefined }));
+	const tab = await openDemo(c.context);
+	await login(c, tab);
+	assert.deepEqual(await tab.evaluate(async () => (await import('/portcullis-client.js')).sessionBinding()),
+		{ bound: false, reason: 'indexeddb-unavailable' });
+	await waitPastAccessTtl();
+	await callUpstream(tab, 1);
+	assert.equal(c.refreshes.length, 1, 'one refresh after expiry');
+	assert.equal(c.refreshes[0].proof, false, 'without a key, no proof');
+	assert.deepEqual(await loggedOutEvents(tab), []);
+	await screenshot(tab, '10-unbound-private-mode');
+	await tab.click('#logout');
+	await expectState(tab, 'signed-out');
+	await c.context.close();
+});
+
+step('refresh cookie copied into another browser then refused, and the session ends at the gateway', async () => {
+	// another "device", ready before the owner logs in: the steps below must fit in one access-token lifetime
+	const thief = await newBrowserContext();
+	const thiefTab = await thief.context.newPage();
+	await thiefTab.goto('/api/hello');
+	const owner = await newBrowserContext();
+	owner.tab = await openDemo(owner.context);
+	await login(owner, owner.tab);
+	const cookies = await authCookies(owner.context);
+	const access = cookies.get(ACCESS).value;
+
+	// the refresh cookie as infostealer malware would copy it, but not the key
+	await thief.context.addCookies([{ name: REFRESH, value: cookies.get(REFRESH).value, domain: new URL(GATEWAY).hostname,
+		path: '/auth', httpOnly: true, secure: true, sameSite: 'Strict' }]);
+	const refused = await thiefTab.evaluate(async () => {
+		const response = await fetch('/auth/refresh', { method: 'POST' });
+		return { status: response.status, code: (await response.json()).code };
+	});
+	assert.deepEqual(refused, { status: 401, code: 'invalid_proof' });
+
+	// the session is over: the gateway refuses the owner's still-unexpired access token, and the
+	// owner's next call logs it out (session_revoked; invalid_refresh if its access token expired
+	// meanwhile on a slow machine and the client tried its refresh, with a proof, in vain)
+	await waitForRevocation(access);
+	await owner.tab.click('#call-upstream');
+	await expectState(owner.tab, 'signed-out');
+	const codes = (await loggedOutEvents(owner.tab)).map((detail) => detail.code);
+	assert.equal(codes.length, 1, `one logged-out event, were ${codes}`);
+	assert.ok(['session_revoked', 'invalid_refresh'].includes(codes[0]), `logged out for the ended session, was ${codes[0]}`);
+	await screenshot(owner.tab, '11-stolen-refresh-cookie-session-ended');
+	await thief.context.close();
+	await owner.context.close();
+});
+
 /** A test that is skipped once an earlier one failed: the steps build on each other. */
 function step(name, body) {
 	test(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
@@ -304,7 +411,7 @@ async function newBrowserContext() {
 	const refreshes = [];
 	context.on('request', (request) => {
 		if (request.method() === 'POST' && new URL(request.url()).pathname === '/auth/refresh') {
-			refreshes.push(request.url());
+			refreshes.push({ url: request.url(), proof: 'dpop' in request.headers() });
 		}
 	});
 	await context.addInitScript(() => {
@@ -385,7 +492,7 @@ async function authCookies(context) {
 /** Renews the browser's cookies now (the page's own fetch) and returns the new access token. */
 async function freshAccessToken(browserContext) {
 	const tab = browserContext.tab1 ?? browserContext.tab;
-	assert.equal(await tab.evaluate(async () => (await fetch('/auth/refresh', { method: 'POST' })).status), 200);
+	assert.equal(await tab.evaluate(async () => (await (await import('/portcullis-client.js')).renew()).status), 200);
 	return (await authCookies(browserContext.context)).get(ACCESS).value;
 }
 

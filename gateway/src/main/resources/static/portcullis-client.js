@@ -19,6 +19,13 @@
  * | closed before open     | the upgrade was refused (the browser hides the 401/403) | refreshes once, reconnects once; a refresh answered 401 dispatches {@link LOGGED_OUT_EVENT} |
  * | anything else          | the upstream or the network ended it     | `onClose`; reconnecting is up to the app |
  *
+ * Sessions bound to this browser: {@link login} makes a new P-256 key pair with WebCrypto whose
+ * private half cannot be exported, keeps it in IndexedDB, and sends a proof of possession (a
+ * `DPoP` header, RFC 9449 shape) with the login and with every refresh. The auth service binds
+ * the session to the key, so a refresh cookie copied out of this browser is refused, and ends the
+ * session. Where WebCrypto or IndexedDB is missing (some private modes), the login is unbound,
+ * never half-bound; {@link sessionBinding} tells the page which.
+ *
  * @module portcullis-client
  */
 
@@ -47,6 +54,15 @@ const SESSION_REVOKED = 'session_revoked';
  * is the 401 `code` (`token_expired`, `key_withdrawn` or `session_revoked`).
  */
 export const ACCESS_ENDED = 4401;
+
+/** Where the session's key pair lives: one record in one IndexedDB database of this origin. */
+const KEY_DB = 'portcullis';
+const KEY_STORE = 'keys';
+const KEY_ID = 'session';
+/** A new login's key until the login succeeds: a failed login must not replace a live session's key. */
+const PENDING_KEY_ID = 'pending';
+/** The last login's binding, for {@link sessionBinding} in every tab. */
+const BINDING_KEY = 'portcullis:binding';
 
 const LOCK_NAME = 'portcullis-refresh';
 const CHANNEL_NAME = 'portcullis';
@@ -303,9 +319,56 @@ export async function register(email, password) {
  * @throws {PortcullisError} 401 `invalid_credentials`, 429 `too_many_attempts` or `busy`
  */
 export async function login(email, password) {
-	const body = await json(await post('/auth/login', { email, password }));
+	const key = await newSessionKey();
+	const headers = key.stored ? { DPoP: await proof('POST', '/auth/login', key.stored) } : {};
+	let body;
+	try {
+		body = await json(await post('/auth/login', { email, password }, headers));
+	}
+	catch (error) {
+		await deleteKey(PENDING_KEY_ID);
+		throw error;
+	}
+	const bound = body?.sessionBound === true && await promoteKey(key.stored);
+	if (!bound) {
+		await deleteKey(PENDING_KEY_ID);
+		await deleteKey(KEY_ID);
+	}
+	storeBinding(bound ? { bound: true } : { bound: false, reason: key.reason ?? 'server-did-not-bind' });
 	markRefreshed(Date.now());
 	return body;
+}
+
+/**
+ * Whether the session of this browser's last login is bound to a key only this browser holds.
+ * `reason`, when not bound: `webcrypto-unavailable`, `indexeddb-unavailable` (both: the login
+ * went ahead unbound, which a service with `session-binding: required` refuses with
+ * `proof_required`), `server-did-not-bind` (binding is off there), `logged-out`, or `unknown`
+ * (no login in this browser since the module was loaded with binding).
+ *
+ * @returns {{bound: boolean, reason?: string}}
+ */
+export function sessionBinding() {
+	try {
+		const stored = JSON.parse(globalThis.localStorage?.getItem(BINDING_KEY) ?? 'null');
+		if (stored && typeof stored.bound === 'boolean') {
+			return stored;
+		}
+	}
+	catch {
+	}
+	return { bound: false, reason: 'unknown' };
+}
+
+/**
+ * Renews the cookies now, with a proof when the session is bound; single-flight with every other
+ * refresh of this tab and (with Web Locks) of other tabs. For a page that wants a fresh access
+ * token before a long operation; {@link authFetch} refreshes by itself when it has to.
+ *
+ * @returns {Promise<Response>} the refresh's answer
+ */
+export function renew() {
+	return refreshOnce(Date.now());
 }
 
 /**
@@ -316,6 +379,8 @@ export async function login(email, password) {
  */
 export async function logout() {
 	await json(await post('/auth/logout'));
+	await deleteKey(KEY_ID);
+	storeBinding({ bound: false, reason: 'logged-out' });
 	announceLoggedOut('logged_out');
 }
 
@@ -399,10 +464,10 @@ function sendOnce(input, init) {
 	return fetch(target, { ...init, credentials: 'include' });
 }
 
-function post(path, body) {
-	const init = { method: 'POST' };
+function post(path, body, headers = {}) {
+	const init = { method: 'POST', headers };
 	if (body !== undefined) {
-		init.headers = { 'Content-Type': 'application/json' };
+		init.headers = { ...headers, 'Content-Type': 'application/json' };
 		init.body = JSON.stringify(body);
 	}
 	return fetch(new URL(path, baseUrl), { ...init, credentials: 'include' });
@@ -467,7 +532,10 @@ async function crossTab(sentAt) {
 async function refresh() {
 	let response;
 	try {
-		response = await fetch(new URL('/auth/refresh', baseUrl), { method: 'POST', credentials: 'include' });
+		// a bound session needs a fresh proof by its key; an unbound one refreshes without
+		const key = await storedKey();
+		const headers = key ? { DPoP: await proof('POST', '/auth/refresh', key) } : {};
+		response = await fetch(new URL('/auth/refresh', baseUrl), { method: 'POST', credentials: 'include', headers });
 	}
 	finally {
 		if (!response?.ok) {
@@ -542,4 +610,142 @@ async function clearCookies() {
 
 function dispatchLoggedOut(code, status) {
 	globalThis.dispatchEvent(new CustomEvent(LOGGED_OUT_EVENT, { detail: { code: code ?? 'unauthorized', status } }));
+}
+
+/**
+ * A new key pair for a new session, stored before any proof is made with it: `{stored}` with the
+ * private key (not extractable) and the public JWK, or `{reason}` why the login goes unbound. A
+ * key that could not be stored and read back is never used, so no session is bound to a key
+ * this browser would lose.
+ */
+async function newSessionKey() {
+	if (!globalThis.crypto?.subtle || !globalThis.isSecureContext) {
+		return { reason: 'webcrypto-unavailable' };
+	}
+	let pair;
+	let jwk;
+	try {
+		pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+		jwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
+	}
+	catch {
+		return { reason: 'webcrypto-unavailable' };
+	}
+	try {
+		await keyStore('readwrite', (store) => store.put({ privateKey: pair.privateKey,
+			jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } }, PENDING_KEY_ID));
+		const stored = await keyStore('readonly', (store) => store.get(PENDING_KEY_ID));
+		if (!stored?.privateKey || !stored.jwk) {
+			throw new Error('the key was not kept');
+		}
+		return { stored };
+	}
+	catch {
+		await deleteKey(PENDING_KEY_ID);
+		return { reason: 'indexeddb-unavailable' };
+	}
+}
+
+/**
+ * Makes a successful login's pending key the session's, in one transaction. False if that
+ * failed (the store worked a moment ago, so hardly ever): the session is then treated as
+ * unbound here, and its first refresh, without a proof, ends it; the user logs in again.
+ */
+async function promoteKey(stored) {
+	if (!stored) {
+		return false;
+	}
+	try {
+		await keyStore('readwrite', (store) => {
+			store.delete(PENDING_KEY_ID);
+			return store.put(stored, KEY_ID);
+		});
+		return true;
+	}
+	catch {
+		return false;
+	}
+}
+
+/** The stored key pair of this browser's session, or null (none, or no IndexedDB). */
+async function storedKey() {
+	try {
+		const stored = await keyStore('readonly', (store) => store.get(KEY_ID));
+		return stored?.privateKey && stored.jwk ? stored : null;
+	}
+	catch {
+		return null;
+	}
+}
+
+async function deleteKey(id) {
+	try {
+		await keyStore('readwrite', (store) => store.delete(id));
+	}
+	catch {
+	}
+}
+
+/** Runs one request on the key store in a transaction of its own; resolves when it committed. */
+async function keyStore(mode, operation) {
+	const db = await new Promise((resolve, reject) => {
+		if (!globalThis.indexedDB) {
+			reject(new Error('no IndexedDB'));
+			return;
+		}
+		const opening = indexedDB.open(KEY_DB, 1);
+		opening.onupgradeneeded = () => opening.result.createObjectStore(KEY_STORE);
+		opening.onsuccess = () => resolve(opening.result);
+		opening.onerror = () => reject(opening.error);
+		opening.onblocked = () => reject(new Error('IndexedDB blocked'));
+	});
+	try {
+		return await new Promise((resolve, reject) => {
+			const transaction = db.transaction(KEY_STORE, mode);
+			const request = operation(transaction.objectStore(KEY_STORE));
+			transaction.oncomplete = () => resolve(request.result);
+			transaction.onerror = () => reject(transaction.error ?? request.error);
+			transaction.onabort = () => reject(transaction.error ?? new Error('aborted'));
+		});
+	}
+	finally {
+		db.close();
+	}
+}
+
+/**
+ * A proof of possession for one request (RFC 9449, section 4.2): a JWS signed with the session's
+ * key, its public half in the header, naming the method and the URL without query, with a fresh
+ * `jti` and the time.
+ */
+async function proof(method, path, key) {
+	const url = new URL(path, baseUrl);
+	const header = { typ: 'dpop+jwt', alg: 'ES256', jwk: key.jwk };
+	const claims = { jti: randomId(), htm: method, htu: url.origin + url.pathname, iat: Math.floor(Date.now() / 1000) };
+	const input = `${base64Url(new TextEncoder().encode(JSON.stringify(header)))}.${base64Url(new TextEncoder().encode(JSON.stringify(claims)))}`;
+	// WebCrypto's ECDSA signature is r || s, as JWS wants it (RFC 7518, section 3.4)
+	const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey,
+		new TextEncoder().encode(input));
+	return `${input}.${base64Url(new Uint8Array(signature))}`;
+}
+
+function randomId() {
+	const bytes = crypto.getRandomValues(new Uint8Array(16));
+	return base64Url(bytes);
+}
+
+function base64Url(bytes) {
+	let binary = '';
+	bytes.forEach((byte) => {
+		binary += String.fromCharCode(byte);
+	});
+	return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function storeBinding(binding) {
+	try {
+		globalThis.localStorage?.setItem(BINDING_KEY, JSON.stringify(binding));
+	}
+	catch {
+	}
 }

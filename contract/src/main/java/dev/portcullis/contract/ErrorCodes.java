@@ -34,6 +34,16 @@ public final class ErrorCodes {
 
 	public static final String INVALID_REFRESH = "invalid_refresh";
 
+	/**
+	 * A login or refresh whose {@code DPoP} proof of possession (RFC 9449 shape) is missing where
+	 * the session is bound, malformed, signed by another key, replayed, stale, or made for another
+	 * method or URI. On a bound session a missing proof or another key also ends the session.
+	 */
+	public static final String INVALID_PROOF = "invalid_proof";
+
+	/** A login without a {@code DPoP} proof where the deployment requires every session bound. */
+	public static final String PROOF_REQUIRED = "proof_required";
+
 	public static final String UNAVAILABLE = "unavailable";
 
 	/** Too many requests from this user or client: wait {@code Retry-After} seconds, then retry. */

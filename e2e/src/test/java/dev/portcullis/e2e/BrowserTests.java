@@ -14,7 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The demo page and {@code portcullis-client.js} driven in a real Chromium by Playwright
  * ({@code e2e/browser/spa.test.js}) against the released jars: login, a proxied call, transparent
  * refresh after expiry, two tabs refreshing at once, a WebSocket that reconnects across token
- * expiry, a withdrawn signing key (one refresh, not a logout), revocation and logout. Screenshots of every step land in
+ * expiry, a withdrawn signing key (one refresh, not a logout), revocation and logout; sessions
+ * bound to a non-extractable browser key, unbound without IndexedDB, and a refresh cookie copied
+ * into another browser refused and the session ended. Screenshots of every step land in
  * {@code target/browser-screenshots}.
  */
 class BrowserTests {
@@ -28,7 +30,7 @@ class BrowserTests {
 	static final String ADMIN_SECRET = "browser-test-admin-secret-0123456789abcdef";
 
 	@Test
-	void demoPageWhenDrivenInChromiumThenLoginRefreshTwoTabsSocketKeyWithdrawalRevokeAndLogoutWork() throws Exception {
+	void demoPageWhenDrivenInChromiumThenLoginRefreshTwoTabsSocketKeyWithdrawalRevokeLogoutAndBindingWork() throws Exception {
 		BrowserToolchain browser = BrowserToolchain.requireOrSkip();
 		Path data = Files.createTempDirectory("portcullis-browser");
 		List<String> auth = List.of("--spring.profiles.active=embedded", "--PORTCULLIS_DATA_DIR=" + data,

@@ -4,6 +4,8 @@ package dev.portcullis.auth.audit;
 public enum AuditEvent {
 
 	REFRESH_TOKEN_REUSED("refresh_token_reused"),
+	/** A refresh of a session bound to a key, without a proof by that key: the cookie left the browser. */
+	SESSION_KEY_MISMATCH("session_key_mismatch"),
 	PASSWORD_CHANGED("password_changed"),
 	ALL_SESSIONS_REVOKED("all_sessions_revoked");
 

@@ -193,6 +193,21 @@ public class SessionService {
 			.as(this.transactions::transactional);
 	}
 
+	/**
+	 * Ends a session whose refresh came without a proof by the key its login bound it to: its
+	 * refresh token left the browser that holds the key. Revoked, audited and recorded for the
+	 * gateways in one transaction, as a reused refresh token is.
+	 */
+	public Mono<Void> revokeUnproven(UUID sessionId, UUID userId, ClientInfo client) {
+		Instant now = this.clock.instant();
+		return this.sessions.revoke(sessionId, "proof_key_mismatch", now)
+			.flatMap((count) -> (count > 0)
+					? this.audit.record(AuditEvent.SESSION_KEY_MISMATCH, userId, sessionId, client.ip())
+						.then(this.revocations.record(Revocation.session(sessionId, now)))
+					: Mono.<Void>empty())
+			.as(this.transactions::transactional);
+	}
+
 	/** Revokes one of the user's own sessions; {@link ErrorCode#SESSION_NOT_FOUND} for any other. */
 	public Mono<Void> revoke(UUID userId, UUID sessionId) {
 		Instant now = this.clock.instant();

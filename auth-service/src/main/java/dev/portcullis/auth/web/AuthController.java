@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import dev.portcullis.auth.AuthException;
 import dev.portcullis.auth.metrics.AuthMetrics;
+import dev.portcullis.auth.proof.SessionBinding;
 import dev.portcullis.auth.session.ClientInfo;
 import dev.portcullis.auth.session.IssuedSession;
 import dev.portcullis.auth.session.SessionService;
@@ -42,8 +43,11 @@ class AuthController {
 
 	private final AuthMetrics metrics;
 
+	private final SessionBinding binding;
+
 	AuthController(UserService users, SessionService sessions, Authenticator authenticator, AuthCookies cookies, Clock clock,
-			AuthMetrics metrics) {
+			AuthMetrics metrics, SessionBinding binding) {
+		this.binding = binding;
 		this.users = users;
 		this.sessions = sessions;
 		this.authenticator = authenticator;
@@ -64,11 +68,14 @@ class AuthController {
 	@PostMapping(path = "/login", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Mono<LoginView> login(@RequestBody Credentials credentials, ServerWebExchange exchange) {
 		ClientInfo client = Clients.of(exchange.getRequest());
-		return this.users.authenticate(credentials.email(), credentials.password(), client.ip())
-			.flatMap((user) -> this.sessions.start(user, client)
-				.map((issued) -> written(exchange, issued))
-				.map((issued) -> new LoginView(UserView.of(user), issued.accessToken().expiresAt(),
-						issued.sessionExpiresAt())))
+		return this.binding.atLogin(Proofs.of(exchange.getRequest()))
+			.flatMap((proof) -> this.users.authenticate(credentials.email(), credentials.password(), client.ip())
+				.flatMap((user) -> this.binding.spend(proof)
+					.then(this.sessions.start(user, client))
+					.flatMap((issued) -> this.binding.bind(proof, issued.sessionId()).thenReturn(issued))
+					.map((issued) -> written(exchange, issued))
+					.map((issued) -> new LoginView(UserView.of(user), issued.accessToken().expiresAt(),
+							issued.sessionExpiresAt(), proof.isPresent()))))
 			.doOnSuccess((view) -> this.metrics.login(AuthMetrics.Login.OK))
 			.doOnError(AuthException.class, (ex) -> this.metrics.loginFailed(ex.code()));
 	}
@@ -76,7 +83,9 @@ class AuthController {
 	@PostMapping("/refresh")
 	Mono<RefreshView> refresh(ServerWebExchange exchange) {
 		String token = this.cookies.refreshToken(exchange.getRequest().getCookies());
-		return this.sessions.refresh(token, Clients.of(exchange.getRequest()))
+		ClientInfo client = Clients.of(exchange.getRequest());
+		return this.binding.beforeRefresh(token, Proofs.of(exchange.getRequest()), client)
+			.then(Mono.defer(() -> this.sessions.refresh(token, client)))
 			.map((issued) -> written(exchange, issued))
 			.map((issued) -> new RefreshView(issued.accessToken().expiresAt(), issued.sessionExpiresAt()));
 	}
@@ -129,7 +138,8 @@ class AuthController {
 
 	}
 
-	record LoginView(UserView user, Instant accessExpiresAt, Instant sessionExpiresAt) {
+	/** @param sessionBound whether the session is bound to the key of the login's proof */
+	record LoginView(UserView user, Instant accessExpiresAt, Instant sessionExpiresAt, boolean sessionBound) {
 	}
 
 	record RefreshView(Instant accessExpiresAt, Instant sessionExpiresAt) {

@@ -78,6 +78,32 @@ class ClientAddressFilterTests {
 	}
 
 	@Test
+	void filterWhenForwardedOriginFromATrustedProxyThenProofsAreCheckedAgainstIt() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("http://auth:8081/auth/refresh")
+			.remoteAddress(new InetSocketAddress("127.0.0.1", 40000))
+			.header("X-Forwarded-Host", "app.example")
+			.header("X-Forwarded-Proto", "https"));
+
+		ServerWebExchange passed = filtered(DEFAULTS, exchange);
+
+		assertThat(Proofs.target(passed.getRequest())).hasToString("https://app.example/auth/refresh");
+	}
+
+	@Test
+	void filterWhenForwardedOriginFromAnyoneElseThenRemovedAndTheRequestsOwnUriCounts() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("http://auth:8081/auth/refresh")
+			.remoteAddress(new InetSocketAddress("203.0.113.5", 40000))
+			.header("X-Forwarded-Host", "evil.example")
+			.header("X-Forwarded-Proto", "https"));
+
+		ServerWebExchange passed = filtered(DEFAULTS, exchange);
+
+		assertThat(passed.getRequest().getHeaders().containsHeader("X-Forwarded-Host")).isFalse();
+		assertThat(passed.getRequest().getHeaders().containsHeader("X-Forwarded-Proto")).isFalse();
+		assertThat(Proofs.target(passed.getRequest())).hasToString("http://auth:8081/auth/refresh");
+	}
+
+	@Test
 	void constructorWhenNotACidrBlockThenFailsNamingItAndTheSetting() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new TrustedProxiesProperties(List.of("10.0.0.0/8", "gateway.internal")))

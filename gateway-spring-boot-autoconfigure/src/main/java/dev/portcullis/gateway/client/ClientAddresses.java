@@ -34,4 +34,14 @@ public final class ClientAddresses {
 		return this.proxies.client(peer, request.getHeaders().getOrEmpty(TrustedProxies.X_FORWARDED_FOR));
 	}
 
+	/**
+	 * @param request the request as received from the client or a load balancer
+	 * @return whether its TCP peer is one of the configured load balancers, whose forwarding
+	 * headers are believed
+	 */
+	public boolean viaTrustedProxy(ServerHttpRequest request) {
+		InetSocketAddress remote = request.getRemoteAddress();
+		return remote != null && remote.getAddress() != null && this.proxies.contains(remote.getAddress());
+	}
+
 }

@@ -1,6 +1,7 @@
 package dev.portcullis.gateway.proxy;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.util.List;
 
 import dev.portcullis.gateway.client.ClientAddresses;
@@ -27,7 +28,12 @@ import org.springframework.web.server.ServerWebExchange;
  * <li>{@code X-Forwarded-For} is set to exactly one entry, the client's address as
  * {@link ClientAddresses} decides it (the gateway's TCP peer, or what a configured load balancer
  * in {@code portcullis.gateway.trusted-proxies} says), so a service that believes the header only
- * from the gateway (the auth service's session list, audit and login limits) cannot be lied to.
+ * from the gateway (the auth service's session list, audit and login limits) cannot be lied to;
+ * <li>{@code X-Forwarded-Host} and {@code X-Forwarded-Proto} are set to the host and scheme the
+ * browser addressed: the gateway's own request's, or, from a load balancer in
+ * {@code portcullis.gateway.trusted-proxies} (one that terminates TLS, say), the first entry of
+ * the balancer's; a client's own are dropped (the auth service checks a proof of possession's
+ * {@code htu} against this public origin).
  * </ul>
  *
  * <p>Identity headers and auth cookies are not this class's business: the access check rewrote
@@ -46,6 +52,10 @@ import org.springframework.web.server.ServerWebExchange;
 class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 
 	static final String X_FORWARDED_FOR = "X-Forwarded-For";
+
+	static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+
+	static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
 
 	private static final String X_FORWARDED_PREFIX = "x-forwarded-";
 
@@ -90,6 +100,23 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 		if (client != null) {
 			upstream.set(X_FORWARDED_FOR, client.getHostAddress());
 		}
+		if (this.dropXForwarded) {
+			// the request's URI is built from its Host header (with the port, if one was given)
+			URI addressed = exchange.getRequest().getURI();
+			String host = (addressed.getHost() == null) ? null
+					: (addressed.getPort() != -1) ? addressed.getHost() + ":" + addressed.getPort() : addressed.getHost();
+			String scheme = addressed.getScheme();
+			if (this.clients.viaTrustedProxy(exchange.getRequest())) {
+				host = firstEntry(input.getFirst(X_FORWARDED_HOST), host);
+				scheme = firstEntry(input.getFirst(X_FORWARDED_PROTO), scheme);
+			}
+			if (host != null) {
+				upstream.set(X_FORWARDED_HOST, host);
+			}
+			if (scheme != null) {
+				upstream.set(X_FORWARDED_PROTO, scheme);
+			}
+		}
 		return upstream;
 	}
 
@@ -101,6 +128,16 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 	private boolean isForwarded(String name) {
 		return (this.dropXForwarded && name.regionMatches(true, 0, X_FORWARDED_PREFIX, 0, X_FORWARDED_PREFIX.length()))
 				|| (this.dropForwarded && name.equalsIgnoreCase("Forwarded"));
+	}
+
+	/** The first entry of a comma-separated forwarding header (what the outermost balancer saw), else {@code otherwise}. */
+	private static String firstEntry(String value, String otherwise) {
+		if (value == null) {
+			return otherwise;
+		}
+		int comma = value.indexOf(',');
+		String entry = ((comma >= 0) ? value.substring(0, comma) : value).trim();
+		return entry.isEmpty() ? otherwise : entry;
 	}
 
 	private static boolean isChunked(String transferEncoding) {

@@ -70,6 +70,48 @@ class UpstreamRequestHeadersTests {
 	}
 
 	@Test
+	void filterWhenClientSendsForwardedHostAndProtoThenTheOriginItAddressedSentOn() {
+		ServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("https://app.example:8443/auth/refresh")
+			.remoteAddress(new InetSocketAddress("203.0.113.5", 40000))
+			.header("X-Forwarded-Host", "evil.example")
+			.header("X-Forwarded-Proto", "http"));
+
+		HttpHeaders ours = this.pass.filter(exchange.getRequest().getHeaders(), exchange);
+
+		assertThat(ours.get("X-Forwarded-Host")).containsExactly("app.example:8443");
+		assertThat(ours.get("X-Forwarded-Proto")).containsExactly("https");
+	}
+
+	@Test
+	void filterWhenTrustedBalancerTerminatesTlsThenItsForwardedHostAndProtoSentOn() {
+		UpstreamRequestHeaders behindBalancers = new UpstreamRequestHeaders(true, true, BALANCERS);
+		ServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("http://gateway:8080/auth/refresh")
+			.remoteAddress(new InetSocketAddress("10.0.1.5", 40000))
+			.header("X-Forwarded-For", "198.51.100.7")
+			.header("X-Forwarded-Host", "app.example, inner.example")
+			.header("X-Forwarded-Proto", "https"));
+
+		HttpHeaders ours = behindBalancers.filter(exchange.getRequest().getHeaders(), exchange);
+
+		assertThat(ours.get("X-Forwarded-Host")).containsExactly("app.example");
+		assertThat(ours.get("X-Forwarded-Proto")).containsExactly("https");
+	}
+
+	@Test
+	void filterWhenUntrustedPeerSendsForwardedHostAndProtoThenTheGatewaysOwnSentOn() {
+		UpstreamRequestHeaders behindBalancers = new UpstreamRequestHeaders(true, true, BALANCERS);
+		ServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("http://gateway:8080/auth/refresh")
+			.remoteAddress(new InetSocketAddress("203.0.113.5", 40000))
+			.header("X-Forwarded-Host", "evil.example")
+			.header("X-Forwarded-Proto", "https"));
+
+		HttpHeaders ours = behindBalancers.filter(exchange.getRequest().getHeaders(), exchange);
+
+		assertThat(ours.get("X-Forwarded-Host")).containsExactly("gateway:8080");
+		assertThat(ours.get("X-Forwarded-Proto")).containsExactly("http");
+	}
+
+	@Test
 	void filterWhenPeerUnknownThenNoForwardedFor() {
 		MockServerWebExchange exchange = MockServerWebExchange
 			.from(MockServerHttpRequest.get("/api/x").header("X-Forwarded-For", "203.0.113.9"));
@@ -160,6 +202,10 @@ class UpstreamRequestHeadersTests {
 		HttpHeaders writable = new HttpHeaders();
 		writable.addAll(headers);
 		writable.set("X-Forwarded-For", exchange.getRequest().getRemoteAddress().getAddress().getHostAddress());
+		if (exchange.getRequest().getURI().getHost() != null) {
+			writable.set("X-Forwarded-Host", exchange.getRequest().getURI().getHost());
+			writable.set("X-Forwarded-Proto", exchange.getRequest().getURI().getScheme());
+		}
 		return writable;
 	}
 
