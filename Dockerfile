@@ -12,6 +12,8 @@ COPY contract contract
 COPY test-support test-support
 COPY server-support server-support
 COPY auth-service auth-service
+COPY gateway-spring-boot-autoconfigure gateway-spring-boot-autoconfigure
+COPY gateway-spring-boot-starter gateway-spring-boot-starter
 COPY gateway gateway
 COPY sample-upstream sample-upstream
 COPY load-tests/pom.xml load-tests/pom.xml

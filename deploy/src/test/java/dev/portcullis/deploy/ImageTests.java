@@ -71,7 +71,7 @@ class ImageTests {
 				assertThat(ignored(patterns, source)).as(source + " is copied by the Dockerfile").isFalse();
 			}
 		}
-		for (String source : List.of("gateway/src/main/java/dev/portcullis/gateway/GatewayApplication.java",
+		for (String source : List.of("gateway/src/main/java/dev/portcullis/gateway/app/GatewayApplication.java",
 				"auth-service/src/main/resources/application.yml", ".mvn/wrapper/maven-wrapper.properties")) {
 			assertThat(ignored(patterns, source)).as(source).isFalse();
 		}

@@ -2,6 +2,7 @@ package dev.portcullis.gateway;
 
 import java.time.Duration;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import dev.portcullis.contract.revocation.RevocationEvent;
 import dev.portcullis.gateway.config.GatewayProperties;
 import dev.portcullis.gateway.testing.FakeJwksServer;
@@ -23,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * ({@code PORTCULLIS_JWKS_URI} set, as for a CDN): the feed, and its secret, go to the auth
  * service's own origin ({@code PORTCULLIS_AUTH_URI}) only.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class FeedUriIntegrationTests {
 
 	/** The other host: records every Authorization header it is sent. */

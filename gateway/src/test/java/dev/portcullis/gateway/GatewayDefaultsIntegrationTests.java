@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.gateway.route.RoutePolicy;
 import dev.portcullis.contract.revocation.RevocationFeed;
@@ -35,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The shipped application.yml, with the auth service unreachable from the start.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class GatewayDefaultsIntegrationTests {
 

@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.gateway.testing.EchoUpstream;
 import dev.portcullis.gateway.testing.FakeJwksServer;
@@ -46,7 +47,7 @@ import static org.awaitility.Awaitility.await;
  * Through the real gateway to a real upstream, with keys from a JWKS server the test can
  * rotate and stop.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class GatewayIntegrationTests {
 

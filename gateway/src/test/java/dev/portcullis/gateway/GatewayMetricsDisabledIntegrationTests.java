@@ -2,6 +2,7 @@ package dev.portcullis.gateway;
 
 import java.time.Duration;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.gateway.testing.EchoUpstream;
 import dev.portcullis.gateway.testing.FakeJwksServer;
@@ -27,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * {@code portcullis.gateway.metrics.enabled=false}: the gateway works as before and registers
  * none of its own meters; the Prometheus endpoint still serves the platform's.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class GatewayMetricsDisabledIntegrationTests {
 

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.contract.revocation.RevocationEvent;
 import dev.portcullis.gateway.testing.EchoUpstream;
@@ -39,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  * registry and from the management port's Prometheus endpoint. Counters are shared by the
  * whole class, so every test compares before and after its own requests.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class GatewayMetricsIntegrationTests {
 

@@ -1,5 +1,6 @@
 package dev.portcullis.gateway;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -3,6 +3,7 @@ package dev.portcullis.gateway;
 import java.time.Duration;
 import java.util.UUID;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.contract.revocation.RevocationEvent;
 import dev.portcullis.gateway.testing.EchoUpstream;
@@ -31,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  * Revocations from the feed, enforced by the running gateway on tokens it has already
  * verified and cached. Each test uses its own user and session, since the denylist is shared.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class RevocationIntegrationTests {
 

@@ -2,6 +2,7 @@ package dev.portcullis.gateway;
 
 import java.time.Duration;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.gateway.testing.EchoUpstream;
 import dev.portcullis.gateway.testing.FakeJwksServer;
@@ -29,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * user's requests keep answering 200 throughout. The same at 200 000 tokens on the shipped heap
  * is {@code TokenCacheFloodTests}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class TokenCacheIntegrationTests {
 

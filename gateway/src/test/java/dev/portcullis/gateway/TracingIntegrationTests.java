@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import dev.portcullis.gateway.testing.EchoUpstream;
 import dev.portcullis.gateway.testing.FakeRevocationFeed;
 import org.junit.jupiter.api.AfterAll;
@@ -81,7 +82,7 @@ class TracingIntegrationTests {
 	}
 
 	@Nested
-	@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+	@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 			properties = { "portcullis.tracing.enabled=true", "PORTCULLIS_TRACING_SAMPLING=1.0" })
 	@AutoConfigureWebTestClient
 	class TracingOn {
@@ -127,7 +128,7 @@ class TracingIntegrationTests {
 	}
 
 	@Nested
-	@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+	@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 	@AutoConfigureWebTestClient
 	class TracingOffByDefault {
 

@@ -30,7 +30,7 @@ class RateLimitHealthIndicator implements HealthIndicator {
 		State state = this.availability.state();
 		return Health.up()
 			.withDetail("enabled", true)
-			.withDetail("whenRedisDown", RateLimitConfig.modeName(this.properties))
+			.withDetail("whenRedisDown", RateLimitAutoConfiguration.modeName(this.properties))
 			.withDetail("redisAnswering", state.available())
 			.withDetail("secondsSinceChange", this.availability.secondsSince(state.since()))
 			.build();

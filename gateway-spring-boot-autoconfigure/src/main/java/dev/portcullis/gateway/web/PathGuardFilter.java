@@ -6,7 +6,6 @@ import dev.portcullis.contract.ErrorCodes;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
-import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -19,7 +18,6 @@ import org.springframework.web.server.WebFilterChain;
  * than the one the access check was about (or reach a path the gateway never routes, such as
  * the auth service's revocation feed).
  */
-@Component
 class PathGuardFilter implements WebFilter, Ordered {
 
 	/** Right after CORS, so the 400 is readable cross-origin; before routing and the access check. */

@@ -26,7 +26,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
-import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -53,7 +52,6 @@ import org.springframework.web.server.WebExceptionHandler;
  * <p>Being the one place every refusal passes, it also counts them in the
  * {@link DecisionMeter}, by code and matched route.
  */
-@Component
 class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProblemExceptionHandler.class);

@@ -3,6 +3,7 @@ package dev.portcullis.gateway.proxy;
 import java.time.Duration;
 import java.util.List;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import dev.portcullis.gateway.testing.FakeJwksServer;
 import dev.portcullis.gateway.testing.FakeRevocationFeed;
 import dev.portcullis.gateway.testing.TestKeys;
@@ -32,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the real gateway in {@code GatewayIntegrationTests}; this guards the wiring, which an upgrade
  * of Spring Cloud Gateway could silently undo.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ProxyWiringIntegrationTests {
 
 	static final FakeJwksServer jwks = new FakeJwksServer(TestKeys.rsa("k1"));

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.gateway.testing.EchoUpstream;
 import dev.portcullis.gateway.testing.FakeJwksServer;
@@ -30,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * A client whose request body breaks while the gateway forwards it (a bad chunk size, a
  * disconnect mid-body) made a client error: no ERROR, no stack trace, no 500 in the log.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
 class BrokenRequestBodyIntegrationTests {
 

@@ -3,6 +3,7 @@ package dev.portcullis.gateway.server;
 import java.io.IOException;
 import java.time.Duration;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.gateway.testing.EchoUpstream;
 import dev.portcullis.gateway.testing.FakeJwksServer;
@@ -23,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The limits as the application wires them: on the public port only, so a flood that fills
  * the public port's connection slots leaves the management port (health probes) answering.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ServerLimitsIntegrationTests {
 
 	static final RSAKey key = TestKeys.rsa("k1");

@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.contract.revocation.RevocationEvent;
 import dev.portcullis.gateway.revocation.RevocationList;
@@ -40,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  * and sockets ended when the access that opened them expires or is revoked. Each test uses its
  * own user and session, since the denylist is shared.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class WebSocketIntegrationTests {
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.portcullis.gateway.app.GatewayApplication;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.portcullis.contract.revocation.RevocationEvent;
@@ -45,7 +46,7 @@ import static org.awaitility.Awaitility.await;
  * one user may hold as many sockets: were sockets on the HTTP pool, one user's full set would
  * turn every other user's plain request to the same upstream into 503.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class WebSocketLimitsIntegrationTests {
 

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.portcullis.gateway.config.ConditionalOnPortcullisGateway;
 import dev.portcullis.gateway.config.GatewayProperties;
 import dev.portcullis.gateway.metrics.DecisionMeter;
 import dev.portcullis.gateway.revocation.RevocationList;
@@ -13,19 +14,40 @@ import dev.portcullis.gateway.route.RoutePolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The access-cookie check: signing keys from the auth service's JWKS, the cached verifier and
  * the global filter that applies them, and their meters unless
  * {@code portcullis.gateway.metrics.enabled=false}.
+ *
+ * <p>Unlike the other features it has no off switch: a gateway whose access check is off lets
+ * every request through, so {@value #ENABLED}{@code =false} stops start-up and says how to make
+ * routes public or remove Portcullis instead. An application's own {@link AccessCheckFilter}
+ * bean still replaces this one.
  */
-@Configuration(proxyBeanMethods = false)
-class AccessCheckConfig {
+@AutoConfiguration(before = GatewayAutoConfiguration.class)
+@ConditionalOnPortcullisGateway
+@EnableConfigurationProperties(GatewayProperties.class)
+public class AccessCheckAutoConfiguration {
+
+	static final String ENABLED = "portcullis.gateway.access-check.enabled";
+
+	AccessCheckAutoConfiguration(Environment environment) {
+		if (Boolean.FALSE.equals(environment.getProperty(ENABLED, Boolean.class))) {
+			throw new IllegalStateException(ENABLED + "=false would let every request through unchecked, so the"
+					+ " access check has no off switch. Make routes public with route metadata 'public: true', the"
+					+ " PortcullisPublic route filter or portcullis.gateway.public-paths; or remove Portcullis"
+					+ " altogether with portcullis.gateway.enabled=false");
+		}
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -34,6 +56,7 @@ class AccessCheckConfig {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	JwksKeyStore jwksKeyStore(GatewayProperties properties) {
 		GatewayProperties.Jwks jwks = properties.jwks();
 		return new JwksKeyStore(WebClient.builder().build(), properties.jwksUri(), algorithms(properties),
@@ -41,11 +64,13 @@ class AccessCheckConfig {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	SigningKeysHealthIndicator signingKeysHealthIndicator(JwksKeyStore keyStore) {
 		return new SigningKeysHealthIndicator(keyStore);
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	AccessTokenVerifier accessTokenVerifier(JwksKeyStore keyStore, GatewayProperties properties, Clock clock,
 			ObjectProvider<MeterRegistry> registry) {
 		return new AccessTokenVerifier(keyStore,
@@ -57,11 +82,13 @@ class AccessCheckConfig {
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = "portcullis.gateway.metrics.enabled", matchIfMissing = true)
+	@ConditionalOnMissingBean
 	AccessCheckMetrics accessCheckMetrics(AccessTokenVerifier verifier, JwksKeyStore keyStore) {
 		return new AccessCheckMetrics(verifier, keyStore);
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	AccessCheckFilter accessCheckFilter(AccessTokenVerifier verifier, RevocationList revocations,
 			RoutePolicy routePolicy, GatewayProperties properties, DecisionMeter decisions) {
 		return new AccessCheckFilter(new AccessTokenConverter(properties.accessCookie()), verifier, revocations,

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import dev.portcullis.gateway.config.ConditionalOnPortcullisGateway;
 import dev.portcullis.gateway.config.GatewayProperties;
 import dev.portcullis.gateway.revocation.RevocationList;
 import dev.portcullis.gateway.route.RoutePolicy;
@@ -13,13 +14,16 @@ import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientFactory;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.config.HttpClientSslConfigurer;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import org.springframework.web.reactive.socket.server.WebSocketService;
@@ -28,20 +32,26 @@ import org.springframework.web.reactive.socket.server.WebSocketService;
  * WebSockets through the gateway: the {@code Origin} check on upgrades, the caps on open
  * sockets, the registry that ends sockets whose access has expired or been revoked, wired into
  * the {@link WebSocketService} Spring Cloud Gateway proxies sockets with, and the upstream
- * connection pool of their own that the proxied sockets use.
+ * connection pool of their own that the proxied sockets use. No off switch: without it a
+ * socket would outlive its token and its session's revocation, and a cross-site page could
+ * open one with the user's cookie.
  */
-@Configuration(proxyBeanMethods = false)
-class WebSocketConfig {
+@AutoConfiguration(before = GatewayAutoConfiguration.class)
+@ConditionalOnPortcullisGateway
+@EnableConfigurationProperties(GatewayProperties.class)
+public class WebSocketAutoConfiguration {
 
 	/** Bounds how late past its token's expiry a socket is ended. */
 	static final Duration SWEEP_EVERY = Duration.ofMillis(250);
 
 	@Bean
+	@ConditionalOnMissingBean
 	UpgradeOriginFilter upgradeOriginFilter(GatewayProperties properties, RoutePolicy routePolicy) {
 		return new UpgradeOriginFilter(properties.cors().allowedOrigins(), routePolicy);
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	OpenSockets openSockets(RevocationList revocations, GatewayProperties properties, Clock clock) {
 		OpenSockets sockets = new OpenSockets(revocations, properties.clockSkew(), SWEEP_EVERY, clock);
 		revocations.addListener(sockets::revoked);
@@ -49,6 +59,7 @@ class WebSocketConfig {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	SocketLimits socketLimits(GatewayProperties properties) {
 		return new SocketLimits(properties.websocket().maxPerUser(), properties.websocket().maxOpen());
 	}
@@ -61,6 +72,7 @@ class WebSocketConfig {
 	 * the upgrade, so an admitted socket does not wait for a connection.
 	 */
 	@Bean(destroyMethod = "dispose")
+	@ConditionalOnMissingBean(name = "upstreamSocketPool")
 	ConnectionProvider upstreamSocketPool(GatewayProperties properties, HttpClientProperties httpClient) {
 		int size = properties.websocket().maxOpen();
 		Long acquireTimeout = httpClient.getPool().getAcquireTimeout();

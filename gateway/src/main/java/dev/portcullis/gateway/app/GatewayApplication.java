@@ -1,14 +1,14 @@
-package dev.portcullis.gateway;
+package dev.portcullis.gateway.app;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * Portcullis gateway: a Spring Cloud Gateway that checks the access cookie on every proxied request.
+ * Portcullis gateway: a Spring Cloud Gateway that checks the access cookie on every proxied
+ * request. Everything it does comes from the starter's auto-configuration; this package holds
+ * nothing to scan.
  */
 @SpringBootApplication
-@ConfigurationPropertiesScan
 public class GatewayApplication {
 
 	public static void main(String[] args) {

@@ -4,11 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.portcullis.gateway.client.ClientAddresses;
+import dev.portcullis.gateway.config.ConditionalOnPortcullisGateway;
 import dev.portcullis.gateway.route.RoutePolicy;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.config.conditional.ConditionalOnEnabledGlobalFilter;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
@@ -18,25 +25,45 @@ import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFil
 import org.springframework.cloud.gateway.filter.headers.RemoveXForwardedHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.TransferEncodingNormalizationHeadersFilter;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
- * The proxy's own routing filter in place of Spring Cloud Gateway's, which the shipped
- * {@code application.yml} switches off ({@code global-filter.netty-routing.enabled: false});
- * switching it off also removes its response writer, declared here again unchanged.
+ * The headers that leave for the upstream and come back from it. With Spring Cloud Gateway's
+ * defaults its own routing filter proxies, and runs {@link UpstreamRequestHeaders} and
+ * {@link UpstreamResponseHeaders} as two more header filters. With its routing filter switched
+ * off ({@value #NETTY_ROUTING}{@code : false}, as the shipped {@code application.yml} does), the
+ * proxy's own routing filter takes its place and does each side in one pass; switching it off
+ * also removes its response writer, declared here again unchanged.
  */
-@Configuration(proxyBeanMethods = false)
-class ProxyConfig {
+@AutoConfiguration(before = GatewayAutoConfiguration.class)
+@ConditionalOnPortcullisGateway
+@EnableConfigurationProperties(dev.portcullis.gateway.config.GatewayProperties.class)
+public class ProxyAutoConfiguration {
+
+	static final String NETTY_ROUTING = "spring.cloud.gateway.server.webflux.global-filter.netty-routing.enabled";
 
 	/** Also a bean so that Spring Cloud Gateway's WebSocket routing sets X-Forwarded-For. */
 	@Bean
+	@ConditionalOnMissingBean
 	UpstreamRequestHeaders upstreamRequestHeaders(ObjectProvider<RemoveForwardedHeadersFilter> removeForwarded,
 			ObjectProvider<RemoveXForwardedHeadersFilter> removeXForwarded, ClientAddresses clients) {
 		return new UpstreamRequestHeaders(removeForwarded.getIfAvailable() != null,
 				removeXForwarded.getIfAvailable() != null, clients);
 	}
 
+	/**
+	 * With Spring Cloud Gateway's own routing filter: the upstream may not set the auth cookies
+	 * unless its route forwards them.
+	 */
 	@Bean
+	@ConditionalOnEnabledGlobalFilter(NettyRoutingFilter.class)
+	@ConditionalOnMissingBean
+	UpstreamResponseHeaders upstreamResponseHeaders(RoutePolicy routes,
+			dev.portcullis.gateway.config.GatewayProperties gateway) {
+		return new UpstreamResponseHeaders(routes, List.of(gateway.accessCookie(), gateway.refreshCookie()));
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = NETTY_ROUTING, havingValue = false)
 	NettyRoutingFilter upstreamRoutingFilter(HttpClient httpClient, HttpClientProperties properties,
 			ObjectProvider<HttpHeadersFilter> headersFilters, UpstreamRequestHeaders requestHeaders,
 			RoutePolicy routes, dev.portcullis.gateway.config.GatewayProperties gateway) {
@@ -47,6 +74,8 @@ class ProxyConfig {
 	}
 
 	@Bean
+	@ConditionalOnBooleanProperty(name = NETTY_ROUTING, havingValue = false)
+	@ConditionalOnMissingBean
 	NettyWriteResponseFilter nettyWriteResponseFilter(GatewayProperties gateway,
 			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
 		return new NettyWriteResponseFilter(gateway.getStreamingMediaTypes(), headersFilters);

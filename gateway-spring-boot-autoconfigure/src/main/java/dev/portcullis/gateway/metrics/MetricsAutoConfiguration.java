@@ -1,21 +1,28 @@
 package dev.portcullis.gateway.metrics;
 
+import dev.portcullis.gateway.config.ConditionalOnPortcullisGateway;
 import dev.portcullis.gateway.config.GatewayProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * The decision counters, with one counter per outcome of every configured route; a meter that
  * counts nothing when {@code portcullis.gateway.metrics.enabled=false}.
  */
-@Configuration(proxyBeanMethods = false)
-class MetricsConfig {
+@AutoConfiguration(before = GatewayAutoConfiguration.class)
+@ConditionalOnPortcullisGateway
+@EnableConfigurationProperties(GatewayProperties.class)
+public class MetricsAutoConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean
 	DecisionMeter decisionMeter(GatewayProperties properties,
 			org.springframework.cloud.gateway.config.GatewayProperties gateway, ObjectProvider<MeterRegistry> registry) {
 		if (!properties.metrics().enabled()) {

@@ -3,6 +3,7 @@ package dev.portcullis.gateway.ratelimit;
 import java.time.Clock;
 
 import dev.portcullis.gateway.client.ClientAddresses;
+import dev.portcullis.gateway.config.ConditionalOnPortcullisGateway;
 import dev.portcullis.gateway.config.GatewayProperties;
 import io.lettuce.core.ClientOptions;
 import io.micrometer.core.instrument.Counter;
@@ -12,14 +13,18 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.filter.ratelimit.KeyResolver;
 import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -31,10 +36,13 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
  * or {@code portcullisClientKeyResolver}, through {@link OutageAwareRateLimiter}. Routes opt
  * in with the filter in YAML; {@code portcullis.gateway.rate-limit.enabled} turns them all on.
  */
-@Configuration(proxyBeanMethods = false)
-class RateLimitConfig {
+@AutoConfiguration(before = GatewayAutoConfiguration.class)
+@ConditionalOnPortcullisGateway
+@ConditionalOnClass(ReactiveRedisConnectionFactory.class)
+@EnableConfigurationProperties({ RateLimitProperties.class, GatewayProperties.class })
+public class RateLimitAutoConfiguration {
 
-	private static final Log logger = LogFactory.getLog(RateLimitConfig.class);
+	private static final Log logger = LogFactory.getLog(RateLimitAutoConfiguration.class);
 
 	static final String AVAILABLE_METER = "portcullis.gateway.rate.limit.redis.available";
 
@@ -42,39 +50,46 @@ class RateLimitConfig {
 
 	@Bean
 	@Primary
+	@ConditionalOnMissingBean(name = "portcullisUserKeyResolver")
 	KeyResolver portcullisUserKeyResolver(ClientAddresses clientAddresses) {
 		return PortcullisKeyResolver.perUser(clientAddresses);
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "portcullisClientKeyResolver")
 	KeyResolver portcullisClientKeyResolver(ClientAddresses clientAddresses) {
 		return PortcullisKeyResolver.perClient(clientAddresses);
 	}
 
 	/** Sign-in and sign-up: per account named in the body, after the {@code ReadAccount} filter. */
 	@Bean
+	@ConditionalOnMissingBean(name = "portcullisAccountKeyResolver")
 	KeyResolver portcullisAccountKeyResolver(ClientAddresses clientAddresses) {
 		return PortcullisKeyResolver.perAccount(clientAddresses);
 	}
 
 	/** Refresh: per refresh token presented. */
 	@Bean
+	@ConditionalOnMissingBean(name = "portcullisSessionKeyResolver")
 	KeyResolver portcullisSessionKeyResolver(ClientAddresses clientAddresses, GatewayProperties gateway) {
 		return PortcullisKeyResolver.perSession(clientAddresses, gateway.refreshCookie());
 	}
 
 	/** The {@code ReadAccount} route filter. */
 	@Bean
+	@ConditionalOnMissingBean
 	ReadAccountGatewayFilterFactory readAccountGatewayFilterFactory() {
 		return new ReadAccountGatewayFilterFactory();
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	RedisAvailability rateLimitRedisAvailability(RateLimitProperties properties, Clock clock) {
 		return new RedisAvailability(clock, modeName(properties));
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	RedisConnector rateLimitRedisConnector(ReactiveRedisConnectionFactory connections, RateLimitProperties properties,
 			RedisAvailability availability) {
 		return new RedisConnector(connections, availability, properties.enabled());
@@ -82,6 +97,7 @@ class RateLimitConfig {
 
 	@Bean
 	@Primary
+	@ConditionalOnMissingBean
 	OutageAwareRateLimiter portcullisRateLimiter(RedisRateLimiter redis, RateLimitProperties properties,
 			RedisAvailability availability, RedisConnector connector, GatewayProperties gateway,
 			ObjectProvider<MeterRegistry> registry) {
@@ -100,6 +116,7 @@ class RateLimitConfig {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	RateLimitHealthIndicator rateLimitHealthIndicator(RateLimitProperties properties,
 			RedisAvailability availability) {
 		return new RateLimitHealthIndicator(properties, availability);
