@@ -32,8 +32,15 @@ final class EndToEndFlow {
 
 	static final String PASSWORD = "correct horse battery staple";
 
-	/** Access tokens live 2 s, the refresh grace window 1 s, and the gateway allows no clock skew. */
-	static final List<String> AUTH_ARGS = List.of("--portcullis.auth.access-token-ttl=2s", "--portcullis.auth.refresh-grace=1s");
+	/**
+	 * How long access tokens live: long enough for the steps between a login and the calls that
+	 * need its token unexpired, on a busy machine too, and short enough to wait for expiry.
+	 */
+	static final Duration ACCESS_TTL = Duration.ofSeconds(4);
+
+	/** Access tokens live {@link #ACCESS_TTL}, the refresh grace window 1 s, and the gateway allows no clock skew. */
+	static final List<String> AUTH_ARGS = List.of("--portcullis.auth.access-token-ttl=" + ACCESS_TTL.toSeconds() + "s",
+			"--portcullis.auth.refresh-grace=1s");
 
 	static final List<String> GATEWAY_ARGS = List.of("--portcullis.gateway.clock-skew=0s",
 			"--portcullis.gateway.cors.allowed-origins=" + ORIGIN);
@@ -89,7 +96,7 @@ final class EndToEndFlow {
 		expectRefused(this.client.get().uri(this.orders).cookie(ACCESS, forged(login.access())), "token_invalid");
 
 		// the access token expires: the gateway says so, the single-page app refreshes
-		Thread.sleep(3000);
+		Thread.sleep(ACCESS_TTL.plusSeconds(1).toMillis());
 		this.client.get().uri(this.orders).cookie(ACCESS, login.access()).exchange()
 			.expectStatus().isUnauthorized()
 			.expectBody().jsonPath("$.code").isEqualTo("token_expired");
@@ -148,7 +155,7 @@ final class EndToEndFlow {
 	 * has told it), at most for the token's lifetime; the refusal's code.
 	 */
 	private String untilRefused(String access) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+		long deadline = System.nanoTime() + ACCESS_TTL.toNanos();
 		while (true) {
 			EntityExchangeResult<Map> result = this.client.get().uri(this.orders).cookie(ACCESS, access).exchange()
 				.expectBody(Map.class).returnResult();

@@ -46,6 +46,9 @@ enum GatewayApp {
 
 	};
 
+	/** The team gateway's public route to the upstream's {@code /catalog}. */
+	static final String TEAM_CATALOG = "/shop/catalog";
+
 	/** Where a client calls the upstream's {@code /orders}. */
 	final String ordersPath;
 

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.contract.AccessTokenFormat;
@@ -28,9 +29,16 @@ final class TeamGateway implements AutoCloseable {
 
 	final Portcullis portcullis;
 
-	/** Tokens signed with {@link #TEST_KEY}, hostile ones and a valid one, for a random user and session. */
+	/** The user of the tokens signed with {@link #TEST_KEY}. */
+	static final String USER_ID = UUID.randomUUID().toString();
+
+	/** The session of the tokens signed with {@link #TEST_KEY}. */
+	static final String SESSION_ID = UUID.randomUUID().toString();
+
+	/** Tokens signed with {@link #TEST_KEY}, hostile ones and a valid one, for {@link #USER_ID}. */
 	static HostileTokens tokens() {
-		return new HostileTokens(TEST_KEY, AccessTokenFormat.DEFAULT_ISSUER, AccessTokenFormat.DEFAULT_AUDIENCE);
+		return new HostileTokens(TEST_KEY, AccessTokenFormat.DEFAULT_ISSUER, AccessTokenFormat.DEFAULT_AUDIENCE, USER_ID,
+				SESSION_ID);
 	}
 
 	private final KeySetRelay relay;
