@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-const client = await import('../../gateway/src/main/resources/static/portcullis-client.js');
+const client = await import('../../gateway-spring-boot-autoconfigure/src/main/resources/META-INF/resources/portcullis-client.js');
 
 /** Makes fetch answer with these responses in turn; returns the methods it was called with. */
 function answers(responses) {

@@ -6,8 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 
 /**
@@ -21,8 +21,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 @Documented
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(name = ConditionalOnPortcullisGateway.GLOBAL_FILTER)
-@ConditionalOnBooleanProperty(name = ConditionalOnPortcullisGateway.ENABLED, matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = ConditionalOnPortcullisGateway.GATEWAY_ENABLED, matchIfMissing = true)
+@ConditionalOnProperty(name = { ConditionalOnPortcullisGateway.ENABLED, ConditionalOnPortcullisGateway.GATEWAY_ENABLED },
+		havingValue = "true", matchIfMissing = true)
 public @interface ConditionalOnPortcullisGateway {
 
 	/** Off, no Portcullis bean is registered at all: the application is left as if without the starter. */

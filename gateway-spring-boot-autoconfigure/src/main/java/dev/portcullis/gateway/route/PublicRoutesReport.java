@@ -12,7 +12,7 @@ import org.springframework.context.event.EventListener;
 
 /**
  * Logs, at start-up, every configured route and path that needs no access token, so an
- * accidental {@code public: true} shows up in the first screen of logs.
+ * accidental {@code public: true} or {@code PortcullisPublic} shows up in the first screen of logs.
  */
 class PublicRoutesReport {
 
@@ -30,8 +30,7 @@ class PublicRoutesReport {
 	@EventListener(ApplicationReadyEvent.class)
 	public void report() {
 		for (RouteDefinition route : this.gateway.getRoutes()) {
-			Object flag = route.getMetadata().get(RoutePolicy.PUBLIC);
-			if (Boolean.TRUE.equals(flag) || "true".equalsIgnoreCase(String.valueOf(flag).trim())) {
+			if (RoutePolicy.isPublic(route)) {
 				logger.info("Public route (no access token required): " + route.getId() + " " + route.getPredicates()
 						+ " -> " + route.getUri());
 			}

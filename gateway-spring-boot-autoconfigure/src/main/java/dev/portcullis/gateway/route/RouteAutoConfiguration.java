@@ -10,7 +10,8 @@ import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Which routes are public, the start-up report listing them, and the start-up check that the
+ * Which routes are public (metadata {@code public: true} or the {@code PortcullisPublic} route
+ * filter), the start-up report listing them, and the start-up check that the
  * route to the auth service forwards the auth cookies.
  */
 @AutoConfiguration(before = GatewayAutoConfiguration.class)
@@ -25,6 +26,12 @@ public class RouteAutoConfiguration {
 		// a route to the auth service without forward-auth-cookies cannot work: start-up stops here
 		AuthRouteCheck.check(gateway.getRoutes(), properties.jwksUri());
 		return new RoutePolicy(properties.publicPaths());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PortcullisPublicGatewayFilterFactory portcullisPublicGatewayFilterFactory() {
+		return new PortcullisPublicGatewayFilterFactory();
 	}
 
 	@Bean

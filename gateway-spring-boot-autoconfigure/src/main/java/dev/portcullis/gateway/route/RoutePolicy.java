@@ -2,7 +2,10 @@ package dev.portcullis.gateway.route;
 
 import java.util.List;
 
+import org.springframework.cloud.gateway.filter.FilterDefinition;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -12,7 +15,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * public paths. Anything not declared otherwise requires a valid access token.
  *
  * <ul>
- * <li>{@code public: true} — no access token needed; identity headers are still stripped.
+ * <li>{@code public: true}, or the route filter {@code PortcullisPublic} — no access token
+ * needed; identity headers are still stripped.
  * <li>{@code forward-token: true} — the verified token is sent upstream as
  * {@code Authorization: Bearer}.
  * <li>{@code forward-auth-cookies: true} — the access and refresh cookies reach the upstream
@@ -40,7 +44,7 @@ public class RoutePolicy {
 	 * @return true for public routes and public paths
 	 */
 	public boolean isPublic(Route route, PathContainer path) {
-		if (flag(route, PUBLIC)) {
+		if (flag(route, PUBLIC) || marked(route)) {
 			return true;
 		}
 		for (PathPattern pattern : this.publicPaths) {
@@ -59,11 +63,42 @@ public class RoutePolicy {
 		return flag(route, FORWARD_AUTH_COOKIES);
 	}
 
+	/**
+	 * Whether a configured route is public by itself (metadata {@code public: true} or the
+	 * {@code PortcullisPublic} filter), before it is built: for the start-up report.
+	 */
+	public static boolean isPublic(RouteDefinition route) {
+		if (isTrue(route.getMetadata().get(PUBLIC))) {
+			return true;
+		}
+		for (FilterDefinition filter : route.getFilters()) {
+			if (PortcullisPublicGatewayFilterFactory.NAME.equals(filter.getName())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean marked(Route route) {
+		if (route == null) {
+			return false;
+		}
+		for (GatewayFilter filter : route.getFilters()) {
+			if (filter instanceof PortcullisPublicGatewayFilterFactory.PublicRouteMarker) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	static boolean flag(Route route, String key) {
 		if (route == null) {
 			return false;
 		}
-		Object value = route.getMetadata().get(key);
+		return isTrue(route.getMetadata().get(key));
+	}
+
+	private static boolean isTrue(Object value) {
 		return Boolean.TRUE.equals(value) || (value instanceof String text && Boolean.parseBoolean(text.trim()));
 	}
 
