@@ -11,7 +11,7 @@ import java.util.List;
 enum GatewayApp {
 
 	/** The Portcullis gateway application, with its shipped application.yml. */
-	PORTCULLIS("/api/orders") {
+	PORTCULLIS("/api/orders", "/.well-known/jwks.json") {
 
 		@Override
 		Path jar() {
@@ -30,7 +30,7 @@ enum GatewayApp {
 	 * {@code /orders/**}) and request-id filter, the starter, and only the settings its README
 	 * documents; told where things are the way the team's deployment would, by its own variables.
 	 */
-	TEAM("/shop/orders") {
+	TEAM("/shop/orders", "/manage/health") {
 
 		@Override
 		Path jar() {
@@ -52,8 +52,12 @@ enum GatewayApp {
 	/** Where a client calls the upstream's {@code /orders}. */
 	final String ordersPath;
 
-	GatewayApp(String ordersPath) {
+	/** What answers 200 once it is ready: a route to the auth service, or the team's health (keys loaded). */
+	final String readyPath;
+
+	GatewayApp(String ordersPath, String readyPath) {
 		this.ordersPath = ordersPath;
+		this.readyPath = readyPath;
 	}
 
 	abstract Path jar();

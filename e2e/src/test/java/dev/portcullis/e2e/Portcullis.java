@@ -62,7 +62,7 @@ final class Portcullis implements AutoCloseable {
 			gateway.addAll(gatewayArgs.apply(portcullis));
 			portcullis.processes.launch("gateway", gatewayApp.jar(), AppProcesses.JVM_OPTIONS, gateway);
 			portcullis.processes.awaitHttp(portcullis.upstreamPort, "/");
-			portcullis.processes.awaitHttp(portcullis.gatewayPort, "/.well-known/jwks.json");
+			portcullis.processes.awaitHttp(portcullis.gatewayPort, gatewayApp.readyPath);
 			return portcullis;
 		}
 		catch (Exception | AssertionError ex) {

@@ -35,10 +35,13 @@ final class TeamGateway implements AutoCloseable {
 	/** The session of the tokens signed with {@link #TEST_KEY}. */
 	static final String SESSION_ID = UUID.randomUUID().toString();
 
+	/** Built once: each table holds an attacker key of its own, and RSA keys are slow to make. */
+	private static final HostileTokens TOKENS = new HostileTokens(TEST_KEY, AccessTokenFormat.DEFAULT_ISSUER,
+			AccessTokenFormat.DEFAULT_AUDIENCE, USER_ID, SESSION_ID);
+
 	/** Tokens signed with {@link #TEST_KEY}, hostile ones and a valid one, for {@link #USER_ID}. */
 	static HostileTokens tokens() {
-		return new HostileTokens(TEST_KEY, AccessTokenFormat.DEFAULT_ISSUER, AccessTokenFormat.DEFAULT_AUDIENCE, USER_ID,
-				SESSION_ID);
+		return TOKENS;
 	}
 
 	private final KeySetRelay relay;
