@@ -30,8 +30,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  *
  * <p>Unlike the other features it has no off switch: a gateway whose access check is off lets
  * every request through, so {@value #ENABLED}{@code =false} stops start-up and says how to make
- * routes public or remove Portcullis instead. An application's own {@link AccessCheckFilter}
- * bean still replaces this one.
+ * routes public or remove Portcullis instead.
  */
 @AutoConfiguration(before = GatewayAutoConfiguration.class)
 @ConditionalOnPortcullisGateway
