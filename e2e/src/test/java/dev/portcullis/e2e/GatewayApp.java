@@ -30,7 +30,7 @@ enum GatewayApp {
 	 * {@code /orders/**}) and request-id filter, the starter, and only the settings its README
 	 * documents; told where things are the way the team's deployment would, by its own variables.
 	 */
-	TEAM("/shop/orders", "/manage/health") {
+	TEAM("/shop/orders", GatewayApp.TEAM_CATALOG) {
 
 		@Override
 		Path jar() {
@@ -52,7 +52,7 @@ enum GatewayApp {
 	/** Where a client calls the upstream's {@code /orders}. */
 	final String ordersPath;
 
-	/** What answers 200 once it is ready: a route to the auth service, or the team's health (keys loaded). */
+	/** What answers 200 once it routes: a route to the auth service, or the team's public route to the upstream. */
 	final String readyPath;
 
 	GatewayApp(String ordersPath, String readyPath) {

@@ -2,6 +2,7 @@ package dev.portcullis.e2e;
 
 import java.net.URI;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -12,6 +13,8 @@ import dev.portcullis.testsupport.HostileTokens;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * A team's own Spring Cloud Gateway with the Portcullis starter ({@code e2e/team-gateway}) in
@@ -63,12 +66,45 @@ final class TeamGateway implements AutoCloseable {
 				gateway.add("--portcullis.gateway.jwks-uri=" + relay.uri());
 				return gateway;
 			});
-			return new TeamGateway(portcullis, relay);
+			TeamGateway team = new TeamGateway(portcullis, relay);
+			try {
+				team.awaitKeys();
+			}
+			catch (InterruptedException | AssertionError ex) {
+				portcullis.close();
+				throw ex;
+			}
+			return team;
 		}
 		catch (Exception | AssertionError ex) {
 			relay.close();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Waits until a token the gateway must accept passes: its keys are loaded. Not the team's
+	 * {@code /manage/health}, which also reports a Redis the team never asked for.
+	 */
+	private void awaitKeys() throws InterruptedException {
+		WebTestClient client = WebTestClient.bindToServer().baseUrl(uri()).responseTimeout(Duration.ofSeconds(5)).build();
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		int status = 0;
+		while (System.nanoTime() < deadline) {
+			status = client.get()
+				.uri(GatewayApp.TEAM.ordersPath)
+				.cookie(EndToEndFlow.ACCESS, TOKENS.valid())
+				.exchange()
+				.expectBody()
+				.returnResult()
+				.getStatus()
+				.value();
+			if (status == 200) {
+				return;
+			}
+			Thread.sleep(100);
+		}
+		throw new AssertionError("The team gateway still answers " + status + " to a valid token; see " + this.portcullis.logs);
 	}
 
 	String uri() {

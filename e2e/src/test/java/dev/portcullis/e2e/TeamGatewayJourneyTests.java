@@ -59,7 +59,14 @@ class TeamGatewayJourneyTests {
 	/** The team's actuator, on its own base path, is not a route: no token asked for. */
 	@Test
 	void healthWhenTeamActuatorThenAnswersWithoutToken() {
-		this.client.get().uri("/manage/health").exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
+		this.client.get()
+			.uri("/manage/health/liveness")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP");
 	}
 
 	/** The access check covers the team's route with no Portcullis settings on it. */
