@@ -156,6 +156,25 @@ class StockRoutingFilterTests {
 			.valueEquals(HttpHeaders.SET_COOKIE, "theme=dark");
 	}
 
+	@Test
+	void upstreamSeesOneXForwardedForNamingTheClientNotWhatTheClientClaimed() {
+		client.get()
+			.uri("/api/items")
+			.cookie(ACCESS, TestTokens.accessToken(key).sign())
+			.header("X-Forwarded-For", "203.0.113.9")
+			.header("Forwarded", "for=203.0.113.9")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers['x-forwarded-for'].length()")
+			.isEqualTo(1)
+			.jsonPath("$.headers['x-forwarded-for'][0]")
+			.isEqualTo("127.0.0.1")
+			.jsonPath("$.headers['forwarded']")
+			.doesNotExist();
+	}
+
 	/** A team's gateway: nothing of its own but the starter on the class path. */
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
