@@ -36,7 +36,7 @@ final class EndToEndFlow {
 	 * How long access tokens live: long enough for the steps between a login and the calls that
 	 * need its token unexpired, on a busy machine too, and short enough to wait for expiry.
 	 */
-	static final Duration ACCESS_TTL = Duration.ofSeconds(4);
+	static final Duration ACCESS_TTL = Duration.ofSeconds(6);
 
 	/** Access tokens live {@link #ACCESS_TTL}, the refresh grace window 1 s, and the gateway allows no clock skew. */
 	static final List<String> AUTH_ARGS = List.of("--portcullis.auth.access-token-ttl=" + ACCESS_TTL.toSeconds() + "s",
