@@ -175,6 +175,19 @@ class StockRoutingFilterTests {
 			.doesNotExist();
 	}
 
+	@Test
+	void clientScriptIsServedFromTheStarterWithoutAToken() {
+		client.get()
+			.uri("/portcullis-client.js")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentTypeCompatibleWith("text/javascript")
+			.expectBody(String.class)
+			.value((script) -> assertThat(script).contains("export"));
+	}
+
 	/** A team's gateway: nothing of its own but the starter on the class path. */
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
