@@ -18,6 +18,7 @@ COPY gateway gateway
 COPY sample-upstream sample-upstream
 COPY load-tests/pom.xml load-tests/pom.xml
 COPY e2e/pom.xml e2e/pom.xml
+COPY e2e/team-gateway/pom.xml e2e/team-gateway/pom.xml
 COPY deploy/pom.xml deploy/pom.xml
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -q -B -DskipTests package -pl ${MODULE} -am \
  && cp ${MODULE}/target/*-exec.jar /app.jar

@@ -35,17 +35,25 @@ final class AppProcesses implements AutoCloseable {
 		Files.createDirectories(this.logs);
 	}
 
+	/** JVM options of an app started without options of its own: quick to start, small. */
+	static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
+
 	/** Starts {@code module}'s runnable jar as process {@code name}. */
 	void launch(String name, String module, List<String> args) throws IOException {
-		launch(name, module, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"), args);
+		launch(name, module, JVM_OPTIONS, args);
 	}
 
 	/** Starts {@code module}'s runnable jar as process {@code name} with the JVM options given. */
 	void launch(String name, String module, List<String> jvmOptions, List<String> args) throws IOException {
+		launch(name, jar(module), jvmOptions, args);
+	}
+
+	/** Starts the runnable {@code jar} as process {@code name} with the JVM options given. */
+	void launch(String name, Path jar, List<String> jvmOptions, List<String> args) throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(jvmOptions);
-		command.addAll(List.of("-jar", jar(module).toString()));
+		command.addAll(List.of("-jar", jar.toString()));
 		command.addAll(args);
 		this.commands.put(name, command);
 		start(name);
@@ -130,9 +138,13 @@ final class AppProcesses implements AutoCloseable {
 	}
 
 	static Path jar(String module) {
-		Path target = Path.of(System.getProperty("portcullis.repository", ".."), module, "target");
-		Path jar = target.resolve("portcullis-" + module + "-" + System.getProperty("portcullis.version", "0.1.0-SNAPSHOT")
-				+ "-exec.jar");
+		return jar(module, "portcullis-" + module);
+	}
+
+	/** The runnable jar of the module in {@code directory} (relative to the repository) named {@code artifactId}. */
+	static Path jar(String directory, String artifactId) {
+		Path target = Path.of(System.getProperty("portcullis.repository", ".."), directory, "target");
+		Path jar = target.resolve(artifactId + "-" + System.getProperty("portcullis.version", "0.1.0-SNAPSHOT") + "-exec.jar");
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException("No runnable jar at " + jar.toAbsolutePath() + ": build with ./mvnw verify");
 		}

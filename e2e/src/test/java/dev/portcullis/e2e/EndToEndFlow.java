@@ -18,8 +18,9 @@ import org.springframework.util.MultiValueMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole user journey through the real gateway: register, login, a proxied call, expiry,
- * refresh, theft detection by replay, logout-all. Shared by the PostgreSQL and embedded runs.
+ * The whole user journey through a real gateway: register, login, a proxied call, refusals
+ * (missing, forged, expired), refresh, theft detection by replay, logout, logout-all. Shared by
+ * the PostgreSQL and embedded runs, and by the run through a team's own gateway.
  */
 final class EndToEndFlow {
 
@@ -31,8 +32,15 @@ final class EndToEndFlow {
 
 	static final String PASSWORD = "correct horse battery staple";
 
-	/** Access tokens live 2 s, the refresh grace window 1 s, and the gateway allows no clock skew. */
-	static final List<String> AUTH_ARGS = List.of("--portcullis.auth.access-token-ttl=2s", "--portcullis.auth.refresh-grace=1s");
+	/**
+	 * How long access tokens live: long enough for the steps between a login and the calls that
+	 * need its token unexpired, on a busy machine too, and short enough to wait for expiry.
+	 */
+	static final Duration ACCESS_TTL = Duration.ofSeconds(6);
+
+	/** Access tokens live {@link #ACCESS_TTL}, the refresh grace window 1 s, and the gateway allows no clock skew. */
+	static final List<String> AUTH_ARGS = List.of("--portcullis.auth.access-token-ttl=" + ACCESS_TTL.toSeconds() + "s",
+			"--portcullis.auth.refresh-grace=1s");
 
 	static final List<String> GATEWAY_ARGS = List.of("--portcullis.gateway.clock-skew=0s",
 			"--portcullis.gateway.cors.allowed-origins=" + ORIGIN);
@@ -48,7 +56,11 @@ final class EndToEndFlow {
 	 */
 	static final String CLIENT_ADDRESS = "127.0.0.2";
 
+	/** Where the gateway under test routes to the upstream's {@code /orders}. */
+	private final String orders;
+
 	EndToEndFlow(Portcullis portcullis) {
+		this.orders = portcullis.gatewayApp.ordersPath;
 		HttpClient fromClientAddress = HttpClient.create().bindAddress(() -> new InetSocketAddress(CLIENT_ADDRESS, 0));
 		this.client = WebTestClient.bindToServer(new ReactorClientHttpConnector(fromClientAddress))
 			.baseUrl(portcullis.gateway())
@@ -69,7 +81,7 @@ final class EndToEndFlow {
 		assertThat(currentSession(login)).containsEntry("clientIp", CLIENT_ADDRESS);
 
 		// the upstream sees who the user is, never the auth cookies, and still gets its own cookies
-		this.client.get().uri("/api/orders").cookie(ACCESS, login.access()).cookie(REFRESH, login.refresh())
+		this.client.get().uri(this.orders).cookie(ACCESS, login.access()).cookie(REFRESH, login.refresh())
 			.cookie("theme", "dark").header("X-User-Id", "spoofed-admin")
 			.exchange().expectStatus().isOk().expectBody()
 			.jsonPath("$.path").isEqualTo("/orders")
@@ -79,14 +91,18 @@ final class EndToEndFlow {
 			.jsonPath("$.cookies['" + ACCESS + "']").doesNotExist()
 			.jsonPath("$.cookies['" + REFRESH + "']").doesNotExist();
 
+		// no cookie, or one that is not a token this auth service signed: refused, each with its code
+		expectRefused(this.client.get().uri(this.orders), "token_missing");
+		expectRefused(this.client.get().uri(this.orders).cookie(ACCESS, forged(login.access())), "token_invalid");
+
 		// the access token expires: the gateway says so, the single-page app refreshes
-		Thread.sleep(3000);
-		this.client.get().uri("/api/orders").cookie(ACCESS, login.access()).exchange()
+		Thread.sleep(ACCESS_TTL.plusSeconds(1).toMillis());
+		this.client.get().uri(this.orders).cookie(ACCESS, login.access()).exchange()
 			.expectStatus().isUnauthorized()
 			.expectBody().jsonPath("$.code").isEqualTo("token_expired");
 		Cookies refreshed = refresh(login.refresh());
 		assertThat(refreshed.refresh()).isNotEqualTo(login.refresh());
-		this.client.get().uri("/api/orders").cookie(ACCESS, refreshed.access()).exchange()
+		this.client.get().uri(this.orders).cookie(ACCESS, refreshed.access()).exchange()
 			.expectStatus().isOk().expectBody().jsonPath("$.identity['X-User-Id']").isEqualTo(userId);
 
 		// the old refresh token replayed after the grace window: theft, the whole session ends
@@ -96,12 +112,60 @@ final class EndToEndFlow {
 		post("/auth/refresh").cookie(REFRESH, refreshed.refresh()).exchange()
 			.expectStatus().isUnauthorized().expectBody().jsonPath("$.code").isEqualTo("invalid_refresh");
 
+		// logout ends the session at the gateway too, while its access token has not expired yet
+		Cookies leaving = login(email);
+		post("/auth/logout").cookie(ACCESS, leaving.access()).cookie(REFRESH, leaving.refresh()).exchange()
+			.expectStatus().isNoContent();
+		assertThat(untilRefused(leaving.access())).as("the revoked session's access token, before its expiry")
+			.isEqualTo("session_revoked");
+
 		// two fresh sessions; logout-all from one ends the other
 		Cookies first = login(email);
 		Cookies second = login(email);
 		post("/auth/logout-all").cookie(ACCESS, first.access()).exchange().expectStatus().isNoContent();
 		post("/auth/refresh").cookie(REFRESH, second.refresh()).exchange()
 			.expectStatus().isUnauthorized().expectBody().jsonPath("$.code").isEqualTo("invalid_refresh");
+	}
+
+	/** None of the journey's secrets, nor the auth service's master secret, in {@code logs}. */
+	void assertNoSecretsIn(String logs) {
+		assertThat(logs).as("the apps logged something").isNotBlank();
+		assertThat(this.secrets).hasSizeGreaterThan(4);
+		for (String secret : this.secrets) {
+			assertThat(logs).as("logs must not contain a token, cookie value or password").doesNotContain(secret);
+		}
+		assertThat(logs).doesNotContain(Portcullis.MASTER_SECRET);
+	}
+
+	private static void expectRefused(WebTestClient.RequestHeadersSpec<?> request, String code) {
+		request.exchange().expectStatus().isUnauthorized().expectBody().jsonPath("$.code").isEqualTo(code);
+	}
+
+	/** The token with one character of its payload changed: what a client who edited its claims would send. */
+	private static String forged(String token) {
+		String[] parts = token.split("\\.");
+		int middle = parts[1].length() / 2;
+		char edited = (parts[1].charAt(middle) == 'A') ? 'B' : 'A';
+		parts[1] = parts[1].substring(0, middle) + edited + parts[1].substring(middle + 1);
+		return String.join(".", parts);
+	}
+
+	/**
+	 * Calls the upstream with {@code access} until the gateway refuses it (the revocation feed
+	 * has told it), at most for the token's lifetime; the refusal's code.
+	 */
+	private String untilRefused(String access) throws InterruptedException {
+		long deadline = System.nanoTime() + ACCESS_TTL.toNanos();
+		while (true) {
+			EntityExchangeResult<Map> result = this.client.get().uri(this.orders).cookie(ACCESS, access).exchange()
+				.expectBody(Map.class).returnResult();
+			if (result.getStatus().value() != 200) {
+				assertThat(result.getStatus().value()).isEqualTo(401);
+				return String.valueOf(result.getResponseBody().get("code"));
+			}
+			assertThat(System.nanoTime()).as("refused within the access token's lifetime").isLessThan(deadline);
+			Thread.sleep(20);
+		}
 	}
 
 	private Cookies login(String email) {
