@@ -14,6 +14,7 @@ COPY server-support server-support
 COPY auth-service auth-service
 COPY gateway gateway
 COPY sample-upstream sample-upstream
+COPY load-test-seeder/pom.xml load-test-seeder/pom.xml
 COPY load-tests/pom.xml load-tests/pom.xml
 COPY e2e/pom.xml e2e/pom.xml
 COPY deploy/pom.xml deploy/pom.xml
