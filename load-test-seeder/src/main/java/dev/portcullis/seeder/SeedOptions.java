@@ -81,6 +81,9 @@ record SeedOptions(Action action, int count, Path out, boolean confirmed, boolea
 				action = Action.named(arg);
 				actionGiven = true;
 			}
+			else if (arg.equals("--help")) {
+				throw new IllegalArgumentException(USAGE);
+			}
 			else if (arg.equals(CONFIRMATION)) {
 				confirmed = true;
 			}

@@ -55,6 +55,12 @@ class SeedOptionsTests {
 	}
 
 	@Test
+	void helpIsTheUsage() {
+		assertThatIllegalArgumentException().isThrownBy(() -> SeedOptions.parse(new String[] { "--help" }))
+			.withMessageStartingWith("Usage: java -jar portcullis-load-test-seeder-");
+	}
+
+	@Test
 	void countOutsideItsBoundIsRefused() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> SeedOptions.parse(new String[] { "--count=" + (SeedOptions.MAX_COUNT + 1) }))
