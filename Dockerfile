@@ -16,6 +16,7 @@ COPY gateway-spring-boot-autoconfigure gateway-spring-boot-autoconfigure
 COPY gateway-spring-boot-starter gateway-spring-boot-starter
 COPY gateway gateway
 COPY sample-upstream sample-upstream
+COPY load-test-seeder/pom.xml load-test-seeder/pom.xml
 COPY load-tests/pom.xml load-tests/pom.xml
 COPY e2e/pom.xml e2e/pom.xml
 COPY e2e/team-gateway/pom.xml e2e/team-gateway/pom.xml
@@ -34,14 +35,15 @@ COPY --from=build /app.jar /tmp/app.jar
 # Default JVM options per app (ParallelGC, fixed heaps: the gateway stays under 256 MiB resident
 # under load, the auth service under 384 MiB on 2 cores); JAVA_OPTS replaces them at run time.
 # The auth service's heap (@HEAP@) grows with the cores, as its Argon2id pool does (one thread
-# per core, 19 MiB each): 104 MiB + 20 MiB per core, at least 144 MiB. The training
+# per core, 19 MiB each): 104 MiB + 20 MiB per core, at least 144 MiB; it starts from the jar's
+# Spring AOT code (process-aot), or without it when a setting AOT froze differs (auth-service/README.md). The training
 # run uses the same options, with throwaway secrets and, for the auth service, an embedded
 # database in a temporary directory: only the classes it loads matter. -XX:+ExitOnOutOfMemoryError:
 # a process out of heap exits for the orchestrator to restart instead of limping on in full GCs.
 RUN set -e; \
     case "${MODULE}" in \
       gateway) opts="-XX:+UseParallelGC -Xss512k -Xms96m -Xmx96m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m" ;; \
-      auth-service) opts="-XX:+UseParallelGC -Xss512k -Xms@HEAP@m -Xmx@HEAP@m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=160m -XX:MaxDirectMemorySize=64m" ;; \
+      auth-service) opts="-XX:+UseParallelGC -Xss512k -Xms@HEAP@m -Xmx@HEAP@m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=160m -XX:MaxDirectMemorySize=64m -Dspring.aot.enabled=true" ;; \
       *) opts="-XX:+UseParallelGC -Xss512k -Xms64m -Xmx64m -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m" ;; \
     esac; \
     java -Djarmode=tools -jar /tmp/app.jar extract --destination /app; \

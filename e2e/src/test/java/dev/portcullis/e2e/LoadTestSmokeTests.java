@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each load-test simulation, with a few users for a few seconds, through the released jars on
- * loopback: sessions from the auth jar's {@code seed-sessions} command, then Gatling's own entry
+ * loopback: sessions from the load-test seeder's jar ({@code seed-sessions}), then Gatling's own entry
  * point, whose status fails the build on any request the scenario did not expect to fail.
  */
 class LoadTestSmokeTests {
@@ -70,14 +70,14 @@ class LoadTestSmokeTests {
 	}
 
 	/**
-	 * Runs the auth jar's seed-sessions command once and splits its file into one per simulation
+	 * Runs the load-test seeder's jar once and splits its file into one per simulation
 	 * (a refresh consumes the token it presents, so no two simulations share a session).
 	 */
 	private static List<Path> seed(List<String> database, Path logs, int... counts) throws Exception {
 		Files.createDirectories(WORK);
 		Path all = WORK.resolve("sessions.csv").toAbsolutePath();
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-XX:TieredStopAtLevel=1", "-jar", AppProcesses.jar("auth-service").toString(), "seed-sessions",
+				"-XX:TieredStopAtLevel=1", "-jar", AppProcesses.jar("load-test-seeder").toString(),
 				"--count=" + java.util.Arrays.stream(counts).sum(), "--out=" + all, "--i-know-this-is-not-production",
 				// the login storm logs in; the run's database holds other suites' users
 				"--allow-password-login", "--mark-as-test-database",

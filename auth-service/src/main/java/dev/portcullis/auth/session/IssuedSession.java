@@ -5,10 +5,7 @@ import java.util.UUID;
 
 import dev.portcullis.auth.token.AccessToken;
 
-/**
- * What a login or refresh hands the client: both tokens and when the session ends. The access
- * token is null only for test sessions made without one ({@link SessionService#startAll}).
- */
+/** What a login or refresh hands the client: both tokens and when the session ends. */
 public record IssuedSession(UUID userId, UUID sessionId, String refreshToken, Instant sessionExpiresAt,
 		AccessToken accessToken) {
 

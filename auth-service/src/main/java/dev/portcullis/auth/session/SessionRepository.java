@@ -1,9 +1,7 @@
 package dev.portcullis.auth.session;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import dev.portcullis.auth.support.Batches;
@@ -97,49 +95,6 @@ class SessionRepository {
 			.bind("session", sessionId)
 			.bind("now", Times.db(now))
 			.then();
-	}
-
-	/**
-	 * Inserts many sessions, each with its first refresh token, in two multi-row statements.
-	 * The sessions share their creation and expiry times and client: the first one's.
-	 */
-	Mono<Void> insertAll(List<Session> sessions, List<byte[]> tokenHashes) {
-		Session first = sessions.get(0);
-		StringBuilder sessionSql = new StringBuilder("INSERT INTO sessions "
-				+ "(id, user_id, created_at, last_refreshed_at, expires_at, user_agent, client_ip) VALUES ");
-		StringBuilder tokenSql = new StringBuilder("INSERT INTO refresh_tokens (token_hash, session_id, created_at) VALUES ");
-		Map<String, Object> sessionValues = new HashMap<>();
-		Map<String, Object> tokenValues = new HashMap<>();
-		sessionValues.put("created", Times.db(first.createdAt()));
-		sessionValues.put("expires", Times.db(first.expiresAt()));
-		sessionValues.put("agent", Parameter.fromOrEmpty(first.userAgent(), String.class));
-		sessionValues.put("ip", Parameter.fromOrEmpty(first.clientIp(), String.class));
-		tokenValues.put("created", Times.db(first.createdAt()));
-		for (int i = 0; i < sessions.size(); i++) {
-			String separator = (i > 0) ? ", " : "";
-			sessionSql.append(separator).append("(:id").append(i).append(", :user").append(i)
-				.append(", :created, :created, :expires, :agent, :ip)");
-			sessionValues.put("id" + i, sessions.get(i).id());
-			sessionValues.put("user" + i, sessions.get(i).userId());
-			tokenSql.append(separator).append("(:hash").append(i).append(", :session").append(i).append(", :created)");
-			tokenValues.put("hash" + i, tokenHashes.get(i));
-			tokenValues.put("session" + i, sessions.get(i).id());
-		}
-		return this.db.sql(sessionSql.toString())
-			.bindValues(sessionValues)
-			.then()
-			.then(this.db.sql(tokenSql.toString()).bindValues(tokenValues).then());
-	}
-
-	/** How many sessions of test users are live. */
-	Mono<Long> countActiveOfTestUsers(Instant now, Instant idleCutoff) {
-		return this.db
-			.sql("SELECT COUNT(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.test_user = TRUE "
-					+ "AND s.revoked_at IS NULL AND s.expires_at > :now AND s.last_refreshed_at > :idle")
-			.bind("now", Times.db(now))
-			.bind("idle", Times.db(idleCutoff))
-			.map((row) -> row.get("n", Long.class))
-			.one();
 	}
 
 	/** The token with this hash and the state of its session, if the hash is known. */

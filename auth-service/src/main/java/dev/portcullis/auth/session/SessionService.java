@@ -40,9 +40,6 @@ public class SessionService {
 
 	static final int MAX_TOKEN_LENGTH = 128;
 
-	/** Access tokens signed at once by {@link #startAll}: enough to keep every signing thread busy. */
-	private static final int SIGNING_CONCURRENCY = 4 * Runtime.getRuntime().availableProcessors();
-
 	private final SessionRepository sessions;
 
 	private final TransactionalOperator transactions;
@@ -90,44 +87,6 @@ public class SessionService {
 			.then(Mono.fromRunnable(this.metrics::sessionStarted))
 			.then(this.issuer.issue(user.id(), session.id(), user.roles(), session.expiresAt()))
 			.map((access) -> new IssuedSession(user.id(), session.id(), refreshToken, session.expiresAt(), access));
-	}
-
-	/**
-	 * A new session for each of {@code users} at once, for load tests: the sessions and their
-	 * refresh tokens in one transaction of batched inserts, then, if {@code signAccessTokens}, an
-	 * access token for each, signed as for a login (without, {@link IssuedSession#accessToken()}
-	 * is null and the first refresh makes one). Emits the sessions in the order of {@code users}.
-	 */
-	public Flux<IssuedSession> startAll(List<User> users, ClientInfo client, boolean signAccessTokens) {
-		if (users.isEmpty()) {
-			return Flux.empty();
-		}
-		Instant now = this.clock.instant();
-		Instant expiresAt = now.plus(this.properties.sessionTtl());
-		List<Session> started = new ArrayList<>(users.size());
-		List<String> refreshTokens = new ArrayList<>(users.size());
-		List<byte[]> hashes = new ArrayList<>(users.size());
-		for (User user : users) {
-			started.add(new Session(this.randoms.uuid(), user.id(), now, now, expiresAt, client.userAgent(), client.ip()));
-			String refreshToken = this.randoms.token(TOKEN_BYTES);
-			refreshTokens.add(refreshToken);
-			hashes.add(hash(refreshToken));
-		}
-		return this.sessions.insertAll(started, hashes)
-			.as(this.transactions::transactional)
-			.thenMany(Flux.range(0, users.size())
-				.flatMapSequential((i) -> (signAccessTokens)
-						? this.issuer.issue(users.get(i).id(), started.get(i).id(), users.get(i).roles(), expiresAt)
-							.map((access) -> new IssuedSession(users.get(i).id(), started.get(i).id(), refreshTokens.get(i),
-									expiresAt, access))
-						: Mono.just(new IssuedSession(users.get(i).id(), started.get(i).id(), refreshTokens.get(i), expiresAt,
-								null)), SIGNING_CONCURRENCY));
-	}
-
-	/** How many sessions of test users are live. */
-	public Mono<Long> countActiveOfTestUsers() {
-		Instant now = this.clock.instant();
-		return this.sessions.countActiveOfTestUsers(now, idleCutoff(now));
 	}
 
 	/**

@@ -21,7 +21,7 @@ public final class Roles {
 	}
 
 	/** The stored value for {@code roles}. */
-	static String format(List<String> roles) {
+	public static String format(List<String> roles) {
 		return String.join(",", roles);
 	}
 

@@ -1,12 +1,8 @@
 package dev.portcullis.auth.user;
 
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
-import dev.portcullis.auth.support.Batches;
 import dev.portcullis.auth.support.Times;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Mono;
@@ -35,44 +31,6 @@ class UserRepository {
 			.bind("roles", Roles.format(user.roles()))
 			.bind("now", Times.db(user.createdAt()))
 			.then();
-	}
-
-	/**
-	 * Inserts test users in one multi-row statement, marked {@code test_user}. They share one
-	 * password hash, roles and creation time: the first user's.
-	 */
-	Mono<Void> insertTestUsers(List<User> users) {
-		User first = users.get(0);
-		StringBuilder sql = new StringBuilder(
-				"INSERT INTO users (id, email, password_hash, roles, created_at, updated_at, test_user) VALUES ");
-		Map<String, Object> values = new HashMap<>();
-		values.put("hash", first.passwordHash());
-		values.put("roles", Roles.format(first.roles()));
-		values.put("now", Times.db(first.createdAt()));
-		for (int i = 0; i < users.size(); i++) {
-			sql.append((i > 0) ? ", " : "").append("(:id").append(i).append(", :email").append(i)
-				.append(", :hash, :roles, :now, :now, TRUE)");
-			values.put("id" + i, users.get(i).id());
-			values.put("email" + i, users.get(i).email());
-		}
-		return this.db.sql(sql.toString()).bindValues(values).then();
-	}
-
-	Mono<Long> countOtherThanTestUsers() {
-		return this.db.sql("SELECT COUNT(*) AS n FROM users WHERE test_user = FALSE").map((row) -> row.get("n", Long.class)).one();
-	}
-
-	Mono<Long> countTestUsers() {
-		return this.db.sql("SELECT COUNT(*) AS n FROM users WHERE test_user = TRUE").map((row) -> row.get("n", Long.class)).one();
-	}
-
-	/** Deletes test users, {@code batchSize} per statement; their sessions and tokens go with them (ON DELETE CASCADE). */
-	Mono<Long> deleteTestUsers(int batchSize) {
-		return Batches.repeat(batchSize, () -> this.db
-			.sql("DELETE FROM users WHERE id IN (SELECT id FROM users WHERE test_user = TRUE LIMIT :batch)")
-			.bind("batch", batchSize)
-			.fetch()
-			.rowsUpdated());
 	}
 
 	Mono<User> findByEmail(String email) {

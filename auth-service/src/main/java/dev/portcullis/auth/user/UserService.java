@@ -130,42 +130,6 @@ public class UserService {
 			.then();
 	}
 
-	/** Checks a password against the policy and hashes it, once, for {@link #createTestUsers}. */
-	public Mono<String> hashTestPassword(String password) {
-		return Mono.fromRunnable(() -> this.policy.check(password)).then(this.hasher.hash(password));
-	}
-
-	/**
-	 * Test users for load tests, in one batched insert, all with {@code passwordHash} (from
-	 * {@link #hashTestPassword}): no Argon2id per user. They are marked, so that
-	 * {@link #deleteTestUsers} removes them and nothing else.
-	 */
-	public Mono<List<User>> createTestUsers(List<String> emails, String passwordHash) {
-		if (emails.isEmpty()) {
-			return Mono.just(List.of());
-		}
-		return Mono.fromCallable(() -> {
-			Instant now = this.clock.instant();
-			return emails.stream()
-				.map((email) -> new User(this.randoms.uuid(), EmailAddress.normalise(email), passwordHash, this.defaultRoles, now))
-				.toList();
-		}).flatMap((created) -> this.users.insertTestUsers(created).thenReturn(created));
-	}
-
-	/** Users that {@link #createTestUsers} did not make: registered ones. */
-	public Mono<Long> countOtherThanTestUsers() {
-		return this.users.countOtherThanTestUsers();
-	}
-
-	public Mono<Long> countTestUsers() {
-		return this.users.countTestUsers();
-	}
-
-	/** Deletes every test user, {@code batchSize} per statement, with their sessions; emits how many. */
-	public Mono<Long> deleteTestUsers(int batchSize) {
-		return this.users.deleteTestUsers(batchSize);
-	}
-
 	public Mono<User> findById(UUID id) {
 		return this.users.findById(id);
 	}

@@ -1,4 +1,4 @@
-package dev.portcullis.auth.loadtest;
+package dev.portcullis.seeder;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,9 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.portcullis.auth.AuthServiceApplication;
-import dev.portcullis.auth.support.AuthClient;
-import dev.portcullis.auth.support.AuthServiceTest;
 import dev.portcullis.auth.token.AccessTokenVerifier;
 import dev.portcullis.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -30,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The command line: the confirmation it insists on, the databases it refuses, where the password
  * may come from, and the sessions file it writes.
  */
-@AuthServiceTest
+@SeederTest
 class SeedCommandTests {
 
 	@Autowired
@@ -56,7 +53,7 @@ class SeedCommandTests {
 	void runWhenSeedingWithoutConfirmationThenRefusesAndCreatesNothing() {
 		long before = this.testSessions.summary().block().users();
 
-		int status = run("seed-sessions", "--count=5", "--out=" + this.dir.resolve("s.csv"));
+		int status = run("--count=5", "--out=" + this.dir.resolve("s.csv"));
 
 		assertThat(status).isEqualTo(SeedCommand.USAGE);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("Refusing to run").contains("not production")
@@ -70,7 +67,7 @@ class SeedCommandTests {
 		this.testSessions.seed(1, null, false, false).blockLast();
 		long before = this.testSessions.summary().block().users();
 
-		assertThat(run("seed-sessions", "delete")).isEqualTo(SeedCommand.USAGE);
+		assertThat(run("delete")).isEqualTo(SeedCommand.USAGE);
 
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("Refusing to run");
 		assertThat(this.testSessions.summary().block().users()).isEqualTo(before);
@@ -78,17 +75,18 @@ class SeedCommandTests {
 
 	@Test
 	void runWhenArgumentsAreWrongThenSaysHowToCallIt() {
-		assertThat(run("seed-sessions", "--count=0", "--i-know-this-is-not-production")).isEqualTo(SeedCommand.USAGE);
-		assertThat(run("seed-sessions", "purge", "--i-know-this-is-not-production")).isEqualTo(SeedCommand.USAGE);
+		assertThat(run("--count=0", "--i-know-this-is-not-production")).isEqualTo(SeedCommand.USAGE);
+		assertThat(run("purge", "--i-know-this-is-not-production")).isEqualTo(SeedCommand.USAGE);
+		assertThat(run("list", "delete")).isEqualTo(SeedCommand.USAGE);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("--count must be").contains("Unknown sub-command purge")
-			.contains("Usage:");
+			.contains("Unexpected argument delete").contains("Usage: java -jar portcullis-load-test-seeder-");
 	}
 
 	@Test
 	void runWhenConfirmedThenWritesOneLinePerUserWithCookiesTheServiceAccepts() throws Exception {
 		Path file = this.dir.resolve("out/sessions.csv");
 
-		int status = runAgainstTestDatabase("seed-sessions", "--count=3", "--out=" + file, "--mark-as-test-database",
+		int status = runAgainstTestDatabase("--count=3", "--out=" + file, "--mark-as-test-database",
 				"--i-know-this-is-not-production");
 
 		assertThat(status).as(this.err.toString(StandardCharsets.UTF_8)).isEqualTo(SeedCommand.OK);
@@ -100,9 +98,9 @@ class SeedCommandTests {
 		String[] first = lines.get(1).split(",");
 		assertThat(first).hasSize(5);
 		assertThat(this.verifier.verify(first[3]).block().userId()).hasToString(first[0]);
-		this.client.post().uri("/auth/refresh").cookie(AuthClient.REFRESH, first[4]).exchange().expectStatus().isOk();
+		new ServiceClient(this.client).refreshed(first[4]);
 
-		assertThat(runAgainstTestDatabase("seed-sessions", "list")).isEqualTo(SeedCommand.OK);
+		assertThat(runAgainstTestDatabase("list")).isEqualTo(SeedCommand.OK);
 		assertThat(this.out.toString(StandardCharsets.UTF_8)).containsPattern("\\d+ test users, \\d+ live sessions");
 	}
 
@@ -110,7 +108,7 @@ class SeedCommandTests {
 	void runWhenPasswordOnTheCommandLineThenRefusesSayingWhereToPutIt() {
 		long before = this.testSessions.summary().block().users();
 
-		int status = runAgainstTestDatabase("seed-sessions", "--count=2", "--out=" + this.dir.resolve("s.csv"),
+		int status = runAgainstTestDatabase("--count=2", "--out=" + this.dir.resolve("s.csv"),
 				"--password=a shared load-test password", "--allow-password-login", "--i-know-this-is-not-production");
 
 		assertThat(status).isEqualTo(SeedCommand.USAGE);
@@ -123,11 +121,13 @@ class SeedCommandTests {
 	@Test
 	void runWhenDatabaseHasOtherUsersAndIsNotMarkedThenRefusesUntilMarked() throws Exception {
 		this.db.sql("DELETE FROM load_test_marker").then().block(Duration.ofSeconds(10));
-		new AuthClient(this.client).register(AuthClient.uniqueEmail(), AuthClient.PASSWORD).expectStatus().isCreated();
+		new ServiceClient(this.client).register("registered-" + System.nanoTime() + "@example.org", "correct horse battery staple")
+			.expectStatus()
+			.isCreated();
 		long before = this.testSessions.summary().block().users();
 		Path file = this.dir.resolve("s.csv");
 
-		int refused = runAgainstTestDatabase("seed-sessions", "--count=2", "--out=" + file, "--i-know-this-is-not-production");
+		int refused = runAgainstTestDatabase("--count=2", "--out=" + file, "--i-know-this-is-not-production");
 
 		assertThat(refused).isEqualTo(SeedCommand.USAGE);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("Refusing to seed").contains("may be production")
@@ -135,10 +135,10 @@ class SeedCommandTests {
 		assertThat(file).doesNotExist();
 		assertThat(this.testSessions.summary().block().users()).isEqualTo(before);
 
-		assertThat(runAgainstTestDatabase("seed-sessions", "--count=2", "--out=" + file, "--mark-as-test-database",
+		assertThat(runAgainstTestDatabase("--count=2", "--out=" + file, "--mark-as-test-database",
 				"--i-know-this-is-not-production")).as(this.err.toString(StandardCharsets.UTF_8)).isEqualTo(SeedCommand.OK);
 		// marked once, for good
-		assertThat(runAgainstTestDatabase("seed-sessions", "--count=2", "--out=" + file, "--i-know-this-is-not-production"))
+		assertThat(runAgainstTestDatabase("--count=2", "--out=" + file, "--i-know-this-is-not-production"))
 			.isEqualTo(SeedCommand.OK);
 		assertThat(this.testSessions.summary().block().users()).isEqualTo(before + 4);
 	}
@@ -147,14 +147,12 @@ class SeedCommandTests {
 	void runWhenPasswordLoginNotAllowedThenTheFileHasNoPasswordAndTheUsersCannotLogIn() throws Exception {
 		Path file = this.dir.resolve("s.csv");
 
-		int status = runAgainstTestDatabase(Map.of("PORTCULLIS_SEED_PASSWORD", "a shared load-test password"), "",
-				"seed-sessions", "--count=1", "--out=" + file, "--mark-as-test-database", "--i-know-this-is-not-production");
+		int status = runAgainstTestDatabase(Map.of("PORTCULLIS_SEED_PASSWORD", "a shared load-test password"), "", "--count=1", "--out=" + file, "--mark-as-test-database", "--i-know-this-is-not-production");
 
 		assertThat(status).as(this.err.toString(StandardCharsets.UTF_8)).isEqualTo(SeedCommand.OK);
 		String[] user = Files.readAllLines(file).get(1).split(",", -1);
 		assertThat(user[2]).isEmpty();
-		new AuthClient(this.client).login(user[1], "a shared load-test password", AuthClient.uniqueIp())
-			.expectStatus().isUnauthorized();
+		new ServiceClient(this.client).login(user[1], "a shared load-test password").expectStatus().isUnauthorized();
 	}
 
 	@Test
@@ -162,10 +160,9 @@ class SeedCommandTests {
 		Path fromEnv = this.dir.resolve("env.csv");
 		Path fromStdin = this.dir.resolve("stdin.csv");
 
-		assertThat(runAgainstTestDatabase(Map.of("PORTCULLIS_SEED_PASSWORD", "a shared load-test password"), "",
-				"seed-sessions", "--count=1", "--out=" + fromEnv, "--allow-password-login", "--mark-as-test-database",
+		assertThat(runAgainstTestDatabase(Map.of("PORTCULLIS_SEED_PASSWORD", "a shared load-test password"), "", "--count=1", "--out=" + fromEnv, "--allow-password-login", "--mark-as-test-database",
 				"--i-know-this-is-not-production")).as(this.err.toString(StandardCharsets.UTF_8)).isEqualTo(SeedCommand.OK);
-		assertThat(runAgainstTestDatabase(Map.of(), "another load-test password\n", "seed-sessions", "--count=1",
+		assertThat(runAgainstTestDatabase(Map.of(), "another load-test password\n", "--count=1",
 				"--out=" + fromStdin, "--allow-password-login", "--password-stdin", "--mark-as-test-database",
 				"--i-know-this-is-not-production")).as(this.err.toString(StandardCharsets.UTF_8)).isEqualTo(SeedCommand.OK);
 
@@ -173,9 +170,9 @@ class SeedCommandTests {
 		String[] stdinUser = Files.readAllLines(fromStdin).get(1).split(",", -1);
 		assertThat(envUser[2]).isEqualTo("a shared load-test password");
 		assertThat(stdinUser[2]).isEqualTo("another load-test password");
-		AuthClient auth = new AuthClient(this.client);
-		auth.login(envUser[1], envUser[2], AuthClient.uniqueIp()).expectStatus().isOk();
-		auth.login(stdinUser[1], stdinUser[2], AuthClient.uniqueIp()).expectStatus().isOk();
+		ServiceClient service = new ServiceClient(this.client);
+		service.login(envUser[1], envUser[2]).expectStatus().isOk();
+		service.login(stdinUser[1], stdinUser[2]).expectStatus().isOk();
 	}
 
 	private int runAgainstTestDatabase(String... args) {
@@ -187,7 +184,7 @@ class SeedCommandTests {
 		List<String> all = new ArrayList<>(List.of(args));
 		all.addAll(List.of("--spring.r2dbc.url=" + db.r2dbcUrl(), "--spring.r2dbc.username=" + db.username(),
 				"--spring.r2dbc.password=" + db.password(), "--spring.flyway.url=" + db.jdbcUrl(),
-				"--portcullis.auth.master-secret=test-master-secret-of-at-least-32-characters"));
+				"--portcullis.auth.master-secret=" + SeederTest.MASTER_SECRET));
 		return run(env, stdin, all.toArray(String[]::new));
 	}
 
@@ -196,7 +193,7 @@ class SeedCommandTests {
 	}
 
 	private int run(Map<String, String> env, String stdin, String... args) {
-		return SeedCommand.run(AuthServiceApplication.class, args, env,
+		return SeedCommand.run(args, env,
 				new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
 				new PrintStream(this.out, true, StandardCharsets.UTF_8), new PrintStream(this.err, true, StandardCharsets.UTF_8));
 	}

@@ -1,4 +1,4 @@
-package dev.portcullis.auth.loadtest;
+package dev.portcullis.seeder;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -14,8 +14,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
+import dev.portcullis.auth.AuthServiceApplication;
 import dev.portcullis.auth.crypto.Randoms;
-import dev.portcullis.auth.loadtest.SeedOptions.Action;
+import dev.portcullis.seeder.SeedOptions.Action;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -25,9 +26,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * {@code seed-sessions}: the auth service's jar run as a command instead of a server, to create,
- * list or delete test users with live sessions for load tests. It serves nothing, so nothing
- * reachable from outside can mint sessions; it refuses to change a database unless told, with
+ * {@code seed-sessions}: creates, lists or deletes test users with live sessions for load tests,
+ * with the auth service's own settings and code, started as a command, not a server. It serves
+ * nothing, so nothing reachable from outside can mint sessions, and it is not in the service's
+ * production jar; it refuses to change a database unless told, with
  * {@value SeedOptions#CONFIRMATION}, that the database is not production, and it seeds only a
  * database that looks like a test one (see {@link TestSessions#admit}). The test users cannot
  * log in unless asked for, and then their password never appears on the command line.
@@ -47,23 +49,17 @@ public final class SeedCommand {
 	private SeedCommand() {
 	}
 
-	/** Whether {@code args} ask for this command rather than the server. */
-	public static boolean handles(String[] args) {
-		return SeedOptions.isCommand(args);
-	}
-
 	static final String NOT_A_TEST_DATABASE = "Refusing to seed: this database has %d users that seed-sessions did not "
 			+ "create, so it may be production. Seed a database of its own; or, if this one is only for tests, add "
 			+ SeedOptions.MARK_AS_TEST_DATABASE + " once (it is recorded in the database, table load_test_marker).";
 
 	/** Runs the command; returns the process's exit status. */
-	public static int run(Class<?> application, String[] args, PrintStream out, PrintStream err) {
-		return run(application, args, System.getenv(), System.in, out, err);
+	public static int run(String[] args, PrintStream out, PrintStream err) {
+		return run(args, System.getenv(), System.in, out, err);
 	}
 
-	/** {@link #run(Class, String[], PrintStream, PrintStream)} with the environment and standard input given. */
-	static int run(Class<?> application, String[] args, Map<String, String> env, InputStream in, PrintStream out,
-			PrintStream err) {
+	/** {@link #run(String[], PrintStream, PrintStream)} with the environment and standard input given. */
+	static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
 		SeedOptions options;
 		try {
 			options = SeedOptions.parse(args);
@@ -84,7 +80,7 @@ public final class SeedCommand {
 			err.println(ex.getMessage());
 			return USAGE;
 		}
-		try (ConfigurableApplicationContext context = context(application, options)) {
+		try (ConfigurableApplicationContext context = context(options)) {
 			TestSessions sessions = context.getBean(TestSessions.class);
 			if (options.action() == Action.SEED) {
 				TestSessions.Target target = sessions.admit(options.markAsTestDatabase()).block();
@@ -109,13 +105,16 @@ public final class SeedCommand {
 		}
 	}
 
-	/** The service's own beans and settings, without a web server and without its schedules. */
-	private static ConfigurableApplicationContext context(Class<?> application, SeedOptions options) {
+	/**
+	 * The service's own beans and settings with the seeder's, without a web server and without
+	 * the service's schedules.
+	 */
+	private static ConfigurableApplicationContext context(SeedOptions options) {
 		// Ahead of every other source: the command serves no revocation feed (a random secret
 		// fills that required setting) and must not run the purges and key rotation.
 		MapPropertySource command = new MapPropertySource("seed-sessions", Map.of("portcullis.feed-secret",
 				new Randoms().token(32), "portcullis.auth.scheduling.enabled", "false"));
-		return new SpringApplicationBuilder(application).web(WebApplicationType.NONE)
+		return new SpringApplicationBuilder(AuthServiceApplication.class, Seeding.class).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
 			.properties(Map.of("logging.level.root", "WARN"))

@@ -1,4 +1,4 @@
-package dev.portcullis.auth.loadtest;
+package dev.portcullis.seeder;
 
 import java.util.UUID;
 

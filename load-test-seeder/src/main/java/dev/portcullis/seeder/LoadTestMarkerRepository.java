@@ -1,4 +1,4 @@
-package dev.portcullis.auth.loadtest;
+package dev.portcullis.seeder;
 
 import java.time.Instant;
 
@@ -9,7 +9,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
-/** The mark that says a database is for load tests (see the V6_1 migration). */
+/** The mark that says a database is for load tests (the auth service's V6_1 migration makes its table). */
 @Repository
 class LoadTestMarkerRepository {
 

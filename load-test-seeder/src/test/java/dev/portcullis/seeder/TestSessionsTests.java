@@ -1,15 +1,13 @@
-package dev.portcullis.auth.loadtest;
+package dev.portcullis.seeder;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
-import dev.portcullis.auth.support.AuthClient;
-import dev.portcullis.auth.support.AuthClient.Tokens;
-import dev.portcullis.auth.support.AuthServiceTest;
 import dev.portcullis.auth.token.AccessClaims;
 import dev.portcullis.auth.token.AccessTokenVerifier;
+import dev.portcullis.contract.AuthCookies;
 import dev.portcullis.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +19,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Test sessions on PostgreSQL: genuine cookies, one password hash, and a delete that spares real users. */
-@AuthServiceTest
+@SeederTest
 class TestSessionsTests {
 
 	@Autowired
@@ -33,11 +31,11 @@ class TestSessionsTests {
 	@Autowired
 	WebTestClient client;
 
-	AuthClient auth;
+	ServiceClient service;
 
 	@BeforeEach
 	void setUp() {
-		this.auth = new AuthClient(this.client);
+		this.service = new ServiceClient(this.client);
 	}
 
 	@Test
@@ -50,9 +48,9 @@ class TestSessionsTests {
 			AccessClaims claims = this.verifier.verify(session.accessToken()).block();
 			assertThat(claims.userId()).isEqualTo(session.userId());
 			assertThat(claims.roles()).containsExactly("user");
-			this.client.get().uri("/auth/me").cookie(AuthClient.ACCESS, session.accessToken()).exchange()
-				.expectStatus().isOk().expectBody().jsonPath("$.email").isEqualTo(session.email());
-			Tokens rotated = this.auth.refreshed(new Tokens(session.accessToken(), session.refreshToken(), session.email()));
+			this.service.me(session.accessToken()).expectStatus().isOk().expectBody().jsonPath("$.email")
+				.isEqualTo(session.email());
+			ServiceClient.Cookies rotated = this.service.refreshed(session.refreshToken());
 			assertThat(rotated.refresh()).isNotEqualTo(session.refreshToken());
 			assertThat(this.verifier.verify(rotated.access()).block().sessionId()).isEqualTo(claims.sessionId());
 		}
@@ -63,7 +61,7 @@ class TestSessionsTests {
 		SeededSession seeded = this.testSessions.seed(1, null, false, false).blockLast();
 
 		assertThat(seeded.accessToken()).isEmpty();
-		Tokens rotated = this.auth.refreshed(new Tokens("", seeded.refreshToken(), seeded.email()));
+		ServiceClient.Cookies rotated = this.service.refreshed(seeded.refreshToken());
 		assertThat(this.verifier.verify(rotated.access()).block().userId()).isEqualTo(seeded.userId());
 	}
 
@@ -81,7 +79,7 @@ class TestSessionsTests {
 			assertThat(rows.getLong(1)).as("distinct password hashes").isEqualTo(1);
 			assertThat(rows.getLong(2)).as("test users of this run").isEqualTo(TestSessions.BATCH + 2);
 		}
-		this.auth.loggedIn(seeded.get(TestSessions.BATCH + 1).email(), "a shared load-test password");
+		this.service.login(seeded.get(TestSessions.BATCH + 1).email(), "a shared load-test password").expectStatus().isOk();
 	}
 
 	@Test
@@ -89,8 +87,8 @@ class TestSessionsTests {
 		List<SeededSession> seeded = this.testSessions.seed(2, "a shared load-test password", false, false).collectList().block();
 
 		assertThat(seeded).extracting(SeededSession::password).containsOnly("");
-		this.auth.login(seeded.get(0).email(), "a shared load-test password", AuthClient.uniqueIp()).expectStatus().isUnauthorized();
-		this.auth.refreshed(new Tokens("", seeded.get(0).refreshToken(), seeded.get(0).email()));
+		this.service.login(seeded.get(0).email(), "a shared load-test password").expectStatus().isUnauthorized();
+		this.service.refreshed(seeded.get(0).refreshToken());
 	}
 
 	@Test
@@ -104,7 +102,10 @@ class TestSessionsTests {
 
 	@Test
 	void deleteWhenTestUsersAndRealUsersThenOnlyTestUsersAndTheirSessionsGo() {
-		Tokens real = this.auth.newSession();
+		String email = "registered-" + System.nanoTime() + "@example.org";
+		this.service.register(email, "correct horse battery staple").expectStatus().isCreated();
+		String realRefresh = this.service.login(email, "correct horse battery staple").expectStatus().isOk().expectBody()
+			.returnResult().getResponseCookies().getFirst(AuthCookies.REFRESH).getValue();
 		List<SeededSession> seeded = this.testSessions.seed(4, null, false, false).collectList().block();
 		assertThat(this.testSessions.summary().block().liveSessions()).isGreaterThanOrEqualTo(4);
 
@@ -113,9 +114,9 @@ class TestSessionsTests {
 			.verifyComplete();
 
 		assertThat(this.testSessions.summary().block()).isEqualTo(new TestSessions.Summary(0, 0));
-		this.auth.refresh(seeded.get(0).refreshToken()).expectStatus().isUnauthorized();
-		this.auth.get("/auth/me", real).exchange().expectStatus().isOk();
-		this.auth.refreshed(real);
+		this.service.refresh(seeded.get(0).refreshToken()).expectStatus().isUnauthorized();
+		ServiceClient.Cookies real = this.service.refreshed(realRefresh);
+		this.service.me(real.access()).expectStatus().isOk();
 	}
 
 }

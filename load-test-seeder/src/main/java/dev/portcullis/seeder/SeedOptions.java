@@ -1,4 +1,4 @@
-package dev.portcullis.auth.loadtest;
+package dev.portcullis.seeder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +22,6 @@ import java.util.List;
 record SeedOptions(Action action, int count, Path out, boolean confirmed, boolean signAccessTokens, boolean passwordLogin,
 		boolean passwordFromStdin, boolean markAsTestDatabase, String[] springArgs) {
 
-	static final String COMMAND = "seed-sessions";
-
 	static final String CONFIRMATION = "--i-know-this-is-not-production";
 
 	static final String WITHOUT_ACCESS_TOKENS = "--without-access-tokens";
@@ -44,12 +42,12 @@ record SeedOptions(Action action, int count, Path out, boolean confirmed, boolea
 	static final int MAX_COUNT = 1_000_000;
 
 	static final String USAGE = """
-			Usage: java -jar portcullis-auth-service-<version>-exec.jar seed-sessions [list | delete]
+			Usage: java -jar portcullis-load-test-seeder-<version>-exec.jar [list | delete]
 			         [--count=1000] [--out=sessions.csv] [--without-access-tokens]
 			         [--allow-password-login [--password-stdin]] [--mark-as-test-database]
 			         --i-know-this-is-not-production
 			         [--spring.r2dbc.url=… --spring.flyway.url=… | --spring.profiles.active=embedded] [other settings]
-			  seed-sessions          creates --count test users with one live session each and writes their
+			  (no sub-command)       creates --count test users with one live session each and writes their
 			                         cookies to --out (user_id,email,password,access_token,refresh_token);
 			                         --without-access-tokens leaves access_token empty (no RS256 signature per
 			                         user: several times faster; each virtual user refreshes on its first call);
@@ -59,15 +57,14 @@ record SeedOptions(Action action, int count, Path out, boolean confirmed, boolea
 			                         to the file's password column
 			                         It seeds only a database marked for load tests, the embedded H2 one, or one
 			                         with no users but test users (marked then); --mark-as-test-database marks one
-			  seed-sessions list     counts the test users and their live sessions
-			  seed-sessions delete   deletes every test user and its sessions, and nothing else
+			  list                   counts the test users and their live sessions
+			  delete                 deletes every test user and its sessions, and nothing else
 			Uses the auth service's own settings (database, master secret, token lifetimes) as the service does.""";
 
-	static boolean isCommand(String[] args) {
-		return args.length > 0 && COMMAND.equals(args[0]);
-	}
-
-	/** Parses everything after the command word; {@link IllegalArgumentException} says what is wrong. */
+	/**
+	 * Parses the command line: at most one sub-command, anywhere among the options;
+	 * {@link IllegalArgumentException} says what is wrong.
+	 */
 	static SeedOptions parse(String[] args) {
 		Action action = Action.SEED;
 		int count = 1000;
@@ -78,10 +75,14 @@ record SeedOptions(Action action, int count, Path out, boolean confirmed, boolea
 		boolean passwordFromStdin = false;
 		boolean mark = false;
 		List<String> spring = new ArrayList<>();
-		for (int i = 1; i < args.length; i++) {
-			String arg = args[i];
-			if (i == 1 && !arg.startsWith("-")) {
+		boolean actionGiven = false;
+		for (String arg : args) {
+			if (!actionGiven && !arg.startsWith("-")) {
 				action = Action.named(arg);
+				actionGiven = true;
+			}
+			else if (arg.equals("--help")) {
+				throw new IllegalArgumentException(USAGE);
 			}
 			else if (arg.equals(CONFIRMATION)) {
 				confirmed = true;
