@@ -161,16 +161,18 @@ final class LeanPath implements NettyRouteProvider {
 			answer.setContentLength(0);
 			return response.send().then();
 		}
+		GatewayException badPath = PathGuard.check(lean.rawPath());
+		if (badPath != null) {
+			// refused before routing, as on the full chain: counted without a route
+			return answer(request, response, null, origin, badPath);
+		}
 		return Mono.defer(() -> decideAndProxy(request, response, pending))
 			.onErrorResume((ex) -> answer(request, response, route, origin, ex));
 	}
 
 	private Mono<Void> decideAndProxy(HttpServerRequest request, HttpServerResponse response, Pending pending) {
 		LeanRequest lean = pending.lean();
-		GatewayException refused = PathGuard.check(lean.rawPath());
-		if (refused == null && this.csrf != null) {
-			refused = this.csrf.checkUnsafe(lean.method(), lean.headers());
-		}
+		GatewayException refused = (this.csrf != null) ? this.csrf.checkUnsafe(lean.method(), lean.headers()) : null;
 		if (refused != null) {
 			return Mono.error(refused);
 		}

@@ -157,23 +157,17 @@ final class LeanRouteCompiler {
 		return null;
 	}
 
-	/** As {@link PathRoutePredicateFactory}: the raw path, a trailing slash forgiven, the variables kept. */
+	/**
+	 * As {@link PathRoutePredicateFactory}: the raw path, the variables kept. (Spring Cloud Gateway
+	 * 5.0 binds {@code matchTrailingSlash} but no longer applies it: a trailing slash must match.)
+	 */
 	private LeanRoute.RoutePredicate path(PathRoutePredicateFactory.Config config) {
 		List<PathPattern> patterns = config.getPatterns().stream().map(this.parser::parse).toList();
-		boolean trailingSlash = config.isMatchTrailingSlash();
 		return (request, variables) -> {
 			PathContainer path = PathContainer.parsePath(request.rawPath());
 			for (PathPattern pattern : patterns) {
-				PathContainer matched = null;
 				if (pattern.matches(path)) {
-					matched = path;
-				}
-				else if (trailingSlash && path.value().endsWith("/")) {
-					PathContainer shorter = PathContainer.parsePath(path.value().substring(0, path.value().length() - 1));
-					matched = pattern.matches(shorter) ? shorter : null;
-				}
-				if (matched != null) {
-					PathPattern.PathMatchInfo info = pattern.matchAndExtract(matched);
+					PathPattern.PathMatchInfo info = pattern.matchAndExtract(path);
 					if (info != null) {
 						variables.putAll(info.getUriVariables());
 					}

@@ -97,10 +97,14 @@ final class LeanRoutes implements ApplicationListener<RefreshRoutesResultEvent> 
 			built.add((this.everyRouteReason != null) ? Entry.opaque(route, this.everyRouteReason)
 					: this.compiler.compile(route, byId.get(route.getId())));
 		}
-		this.entries = List.copyOf(built);
+		replace(built);
 		logger.info((this.everyRouteReason != null)
 				? "Lean path off, every route on Spring Cloud Gateway's chain: " + this.everyRouteReason
 				: report(built));
+	}
+
+	void replace(List<Entry> entries) {
+		this.entries = List.copyOf(entries);
 	}
 
 	static String report(List<Entry> entries) {
