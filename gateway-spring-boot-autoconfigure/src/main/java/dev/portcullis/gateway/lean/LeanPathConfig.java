@@ -11,6 +11,7 @@ import dev.portcullis.gateway.core.CsrfPolicy;
 import dev.portcullis.gateway.metrics.DecisionMeter;
 import dev.portcullis.gateway.proxy.UpstreamRequestHeaders;
 import dev.portcullis.gateway.proxy.UpstreamResponseHeaders;
+import dev.portcullis.gateway.ratelimit.RateLimitProperties;
 import dev.portcullis.gateway.revocation.RevocationList;
 import dev.portcullis.gateway.route.RoutePolicy;
 import dev.portcullis.gateway.security.AccessDecision;
@@ -69,9 +70,11 @@ public class LeanPathConfig {
 			ConfigurationService configuration, List<RoutePredicateFactory<?>> predicates,
 			List<GatewayFilterFactory<?>> filters, HttpClientProperties httpClient,
 			org.springframework.cloud.gateway.config.GatewayProperties gateway, List<GlobalFilter> globalFilters,
-			List<HttpHeadersFilter> headersFilters, Environment environment) {
+			List<HttpHeadersFilter> headersFilters, ObjectProvider<RateLimitProperties> rateLimits,
+			Environment environment) {
 		return new LeanRoutes(routeLocator, definitions,
-				new LeanRouteCompiler(configuration, predicates, filters, httpClient),
+				new LeanRouteCompiler(configuration, predicates, filters, httpClient,
+						rateLimits.getIfAvailable() != null && !rateLimits.getObject().enabled()),
 				everyRouteReason(environment, gateway, globalFilters, headersFilters));
 	}
 
