@@ -2,6 +2,7 @@ package dev.portcullis.gateway.lean;
 
 import java.time.Duration;
 
+import dev.portcullis.gateway.core.RequestView;
 import dev.portcullis.gateway.testing.FakeJwksServer;
 import dev.portcullis.gateway.testing.FakeRevocationFeed;
 import dev.portcullis.gateway.testing.TestKeys;
@@ -43,7 +44,7 @@ class ShippedRoutesIntegrationTests {
 	}
 
 	private String routeOf(HttpMethod method, String path) {
-		LeanRoutes.Match match = this.routes.match(new LeanRequest(method, path, null, new HttpHeaders()));
+		LeanRoutes.Match match = this.routes.match(new RequestView(method, path, null, new HttpHeaders(), null));
 		return (match != null) ? match.route().route().getId() : "full chain";
 	}
 
