@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.support.Netty4HeadersAdapter;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -44,12 +45,12 @@ import org.springframework.web.server.ServerWebExchange;
  * its own filters add them and this pass leaves them alone (but for {@code X-Forwarded-For},
  * which is always the one entry above).
  *
- * <p>The proxy's routing filter runs this in place of those four filters. WebSocket upgrades go
- * through Spring Cloud Gateway's routing filter, which runs all of them and then this one
- * ({@link Ordered#LOWEST_PRECEDENCE}); on headers they already cleaned it changes nothing but
+ * <p>The lean path runs this in place of those four filters. Requests on Spring Cloud Gateway's
+ * chain go through its routing filters (HTTP and WebSocket), which run all of them and then this
+ * one ({@link Ordered#LOWEST_PRECEDENCE}); on headers they already cleaned it changes nothing but
  * setting {@code X-Forwarded-For}.
  */
-class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
+public class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 
 	static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
@@ -85,6 +86,23 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 
 	/** The same headers as {@link #filter}, as the Netty map the HTTP client sends. */
 	io.netty.handler.codec.http.HttpHeaders upstream(HttpHeaders input, ServerWebExchange exchange) {
+		ServerHttpRequest request = exchange.getRequest();
+		return upstream(input, this.clients.of(request), addressedHost(request), request.getURI().getScheme(),
+				this.clients.viaTrustedProxy(request.getRemoteAddress()));
+	}
+
+	/**
+	 * The same headers as {@link #filter}, for a client whose address is already known.
+	 * @param input the headers as the route's filters left them
+	 * @param client the client's address ({@link ClientAddresses}), or {@code null} when not known
+	 * @param host the host (and port, if one was given) the request addressed: its {@code Host}
+	 * header, or {@code null} when it had none
+	 * @param scheme the scheme of the connection the request came on
+	 * @param viaTrustedProxy whether the TCP peer is a configured load balancer
+	 * ({@link ClientAddresses#viaTrustedProxy}), whose forwarding headers are believed
+	 */
+	public io.netty.handler.codec.http.HttpHeaders upstream(HttpHeaders input, InetAddress client, String host,
+			String scheme, boolean viaTrustedProxy) {
 		List<String> connectionOptions = HopByHop.connectionOptions(input);
 		boolean dropContentLength = isChunked(input.getFirst(HttpHeaders.TRANSFER_ENCODING))
 				&& input.containsHeader(HttpHeaders.CONTENT_LENGTH);
@@ -96,21 +114,15 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 			}
 			upstream.add(name, values);
 		});
-		InetAddress client = this.clients.of(exchange.getRequest());
 		if (client != null) {
 			upstream.set(X_FORWARDED_FOR, client.getHostAddress());
 		}
 		if (this.dropXForwarded) {
-			// the request's URI is built from its Host header (with the port, if one was given)
-			URI addressed = exchange.getRequest().getURI();
-			String host = (addressed.getHost() == null) ? null
-					: (addressed.getPort() != -1) ? addressed.getHost() + ":" + addressed.getPort() : addressed.getHost();
-			String scheme = addressed.getScheme();
-			if (this.clients.viaTrustedProxy(exchange.getRequest())) {
+			if (viaTrustedProxy) {
 				host = firstEntry(input.getFirst(X_FORWARDED_HOST), host);
 				scheme = firstEntry(input.getFirst(X_FORWARDED_PROTO), scheme);
 			}
-			if (host != null) {
+			if (host != null && !host.isEmpty()) {
 				upstream.set(X_FORWARDED_HOST, host);
 			}
 			if (scheme != null) {
@@ -123,6 +135,19 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 	@Override
 	public int getOrder() {
 		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	/** The request's {@code Host} header; for a request built without one, its URI's host and port. */
+	private static String addressedHost(ServerHttpRequest request) {
+		String host = request.getHeaders().getFirst(HttpHeaders.HOST);
+		if (host != null) {
+			return host;
+		}
+		URI addressed = request.getURI();
+		if (addressed.getHost() == null) {
+			return null;
+		}
+		return (addressed.getPort() != -1) ? addressed.getHost() + ":" + addressed.getPort() : addressed.getHost();
 	}
 
 	private boolean isForwarded(String name) {
