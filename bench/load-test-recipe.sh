@@ -106,10 +106,11 @@ run_once() { # n
 summarise() { # dir gatling-status
   local dir=$1 status=$2 global ko p50 p99 requests
   global=$(sed -n '/---- Global Information/,/^====/p' "$dir/gatling.log")
-  requests=$(awk '/> request count/ {print $4}' <<<"$global")
-  ko=$(sed -n 's/.*> request count .*KO=\([0-9]*\).*/\1/p' <<<"$global")
-  p50=$(awk '/> response time 50th percentile/ {print $6}' <<<"$global")
-  p99=$(awk '/> response time 99th percentile/ {print $6}' <<<"$global")
+  # Gatling's table: "> request count   |  2,111 |  1,209 |  902" (total, OK, KO)
+  requests=$(awk -F'|' '/> request count/ {gsub(/[ ,]/, "", $2); print $2}' <<<"$global")
+  ko=$(awk -F'|' '/> request count/ {gsub(/[ ,]/, "", $4); print $4}' <<<"$global")
+  p50=$(awk -F'|' '/> response time 50th percentile/ {gsub(/[ ,]/, "", $2); print $2}' <<<"$global")
+  p99=$(awk -F'|' '/> response time 99th percentile/ {gsub(/[ ,]/, "", $2); print $2}' <<<"$global")
   {
     echo "load_during_max=$(awk '{ if ($2 > m) m = $2 } END {print m+0}' "$dir/samples.txt" 2>/dev/null)"
     echo "load_after=$(load_average)"
@@ -118,6 +119,9 @@ summarise() { # dir gatling-status
     echo "ko=${ko:-?}"
     echo "p50_ms=${p50:-?}"
     echo "p99_ms=${p99:-?}"
+    echo "by request (total, OK, KO):"
+    sed -n '/---- Requests ---/,/---- Errors ---/p' "$dir/gatling.log" | grep '^> ' | tail -n 5 | sed 's/^> /    /; s/   */ /g'
+    echo "errors: $(sed -n '/---- Errors ---/,$p' <<<"$global" | grep '^> ' | sed 's/  */ /g' | tr '\n' ';')"
     echo "client: $(grep -h 'Browsing: \|Refresh storm: \|Revocation under load: \|Login storm: ' "$dir/gatling.log" | head -n 1)"
     echo "refreshes (auth service): $(awk -F'[{}"]' '/^portcullis_auth_refreshes_total/ {split($0, v, " "); printf "%s=%d ", $3, v[2]}' "$dir/auth-metrics.txt" 2>/dev/null)"
     echo "answered 503 database unavailable (auth service log): $(grep -c 'Database unavailable' "$dir/data/logs/auth-service.log" 2>/dev/null || true)"
