@@ -120,7 +120,9 @@ summarise() { # dir gatling-status
     echo "p50_ms=${p50:-?}"
     echo "p99_ms=${p99:-?}"
     echo "by request (total, OK, KO):"
-    sed -n '/---- Requests ---/,/---- Errors ---/p' "$dir/gatling.log" | grep '^> ' | tail -n 5 | sed 's/^> /    /; s/   */ /g'
+    # the last of Gatling's progress tables is the final one
+    awk '/---- Requests ---/ {table = ""; on = 1; next} /---- Errors ---/ {on = 0} on && /^> / {table = table $0 "\n"}
+      END {printf "%s", table}' "$dir/gatling.log" | sed 's/^> /    /; s/   */ /g'
     echo "errors: $(sed -n '/---- Errors ---/,$p' <<<"$global" | grep '^> ' | sed 's/  */ /g' | tr '\n' ';')"
     echo "client: $(grep -h 'Browsing: \|Refresh storm: \|Revocation under load: \|Login storm: ' "$dir/gatling.log" | head -n 1)"
     echo "refreshes (auth service): $(awk -F'[{}"]' '/^portcullis_auth_refreshes_total/ {split($0, v, " "); printf "%s=%d ", $3, v[2]}' "$dir/auth-metrics.txt" 2>/dev/null)"
