@@ -26,7 +26,8 @@ public class AuthException extends RuntimeException {
 		return this.code;
 	}
 
-	/** When the client may try again, for {@link ErrorCode#BUSY} and {@link ErrorCode#TOO_MANY_ATTEMPTS}. */
+	/** When the client may try again, for {@link ErrorCode#BUSY}, {@link ErrorCode#TOO_MANY_ATTEMPTS} and
+	 * {@link ErrorCode#RATE_LIMITED}. */
 	public Duration retryAfter() {
 		return this.retryAfter;
 	}

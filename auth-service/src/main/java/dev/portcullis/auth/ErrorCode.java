@@ -27,6 +27,7 @@ public enum ErrorCode {
 	PAYLOAD_TOO_LARGE("payload_too_large"),
 	TOO_MANY_ATTEMPTS("too_many_attempts"),
 	BUSY("busy"),
+	RATE_LIMITED(ErrorCodes.RATE_LIMITED),
 	FEED_UNAUTHORIZED("feed_unauthorized"),
 	ADMIN_UNAUTHORIZED("admin_unauthorized"),
 	ADMIN_DISABLED("admin_disabled"),

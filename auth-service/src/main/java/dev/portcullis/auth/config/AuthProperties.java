@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Every {@code portcullis.auth.*} setting, with its default, in one immutable record, but
- * {@code trusted-proxies} ({@link TrustedProxiesProperties}).
+ * {@code trusted-proxies} ({@link TrustedProxiesProperties}) and {@code refresh-limit}
+ * ({@link RefreshLimitProperties}).
  *
  * @param issuer the {@code iss} of every access token
  * @param audience the {@code aud} of every access token

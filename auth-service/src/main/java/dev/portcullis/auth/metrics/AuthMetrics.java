@@ -141,6 +141,8 @@ public class AuthMetrics {
 		REUSE_DETECTED,
 		/** A known token of a session that is over: expired, idle too long, revoked or logged out. */
 		EXPIRED,
+		/** Not consumed: the session used up its rotations for the window (portcullis.auth.refresh-limit). */
+		RATE_LIMITED,
 		/** Missing, malformed or unknown. */
 		INVALID
 

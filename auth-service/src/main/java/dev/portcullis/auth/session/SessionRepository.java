@@ -21,6 +21,21 @@ import org.springframework.stereotype.Repository;
 class SessionRepository {
 
 	/**
+	 * {@link RefreshLimit#allows} in SQL, for the session {@code s}: its window is over (it began
+	 * at or before {@code :windowOpen}) or it has rotations left ({@code :rotations} in all).
+	 */
+	private static final String ROTATION_ALLOWED = "(s.refresh_window_start IS NULL "
+			+ "OR s.refresh_window_start <= :windowOpen OR s.refresh_window_count < :rotations)";
+
+	/**
+	 * Takes one rotation from the session's budget: the window goes on if it is still open, else a
+	 * new one begins now. Both right-hand sides read the row as it was.
+	 */
+	private static final String COUNT_ROTATION = "refresh_window_count = CASE WHEN refresh_window_start > :windowOpen "
+			+ "THEN refresh_window_count + 1 ELSE 1 END, refresh_window_start = CASE WHEN refresh_window_start > :windowOpen "
+			+ "THEN refresh_window_start ELSE :now END";
+
+	/**
 	 * One rotation in one statement (PostgreSQL's data-modifying CTEs, so no explicit
 	 * transaction: a single statement is atomic). Each part feeds the next: the token is consumed
 	 * only if unconsumed and its session live (the checks of {@link TokenState#sessionLive}); the
@@ -28,15 +43,17 @@ class SessionRepository {
 	 * (the UPDATE waits for a concurrent logout's row lock, then re-checks {@code revoked_at});
 	 * the successor is inserted only for a touched session. A concurrent refresh of the same token
 	 * waits for the first one's row lock, re-checks {@code consumed_at IS NULL}, and matches
-	 * nothing, as does everything after it. One row for a rotation, none otherwise.
+	 * nothing, as does everything after it. One row for a rotation, none otherwise. The session's
+	 * refresh limit ({@link RefreshLimit}) is checked before the token is consumed, so a limited
+	 * refresh leaves the token as it was, and taken when the session is touched.
 	 */
 	private static final String ROTATE = "WITH consumed AS ("
 			+ "UPDATE refresh_tokens SET consumed_at = :now, successor_hash = :successor, successor_sealed = :sealed "
 			+ "WHERE token_hash = :hash AND consumed_at IS NULL AND EXISTS (SELECT 1 FROM sessions s "
 			+ "WHERE s.id = refresh_tokens.session_id AND s.revoked_at IS NULL AND s.expires_at > :now "
-			+ "AND s.last_refreshed_at > :idle) RETURNING session_id), "
-			+ "touched AS (UPDATE sessions SET last_refreshed_at = :now WHERE id IN (SELECT session_id FROM consumed) "
-			+ "AND revoked_at IS NULL RETURNING id, user_id, expires_at), "
+			+ "AND s.last_refreshed_at > :idle AND " + ROTATION_ALLOWED + ") RETURNING session_id), "
+			+ "touched AS (UPDATE sessions SET last_refreshed_at = :now, " + COUNT_ROTATION
+			+ " WHERE id IN (SELECT session_id FROM consumed) AND revoked_at IS NULL RETURNING id, user_id, expires_at), "
 			+ "inserted AS (INSERT INTO refresh_tokens (token_hash, session_id, created_at) "
 			+ "SELECT :successor, id, :now FROM touched RETURNING session_id) "
 			+ "SELECT t.id AS session_id, t.user_id, t.expires_at, u.roles FROM inserted i "
@@ -62,17 +79,22 @@ class SessionRepository {
 	 * and its session live at {@code now}, idle since no earlier than {@code idleCutoff}),
 	 * touches the session and inserts the successor. Emits the rotated session's state, or
 	 * nothing if it did not rotate (unknown, consumed, session over or revoked meanwhile): then
-	 * the token may have been consumed, but no successor exists. PostgreSQL only.
+	 * the token may have been consumed, but no successor exists. Nothing either, and the token
+	 * untouched, when the session has no rotation left in its window (one that began at or before
+	 * {@code windowOpen} is over; {@code rotations} per window). PostgreSQL only.
 	 */
-	Mono<TokenState> rotate(byte[] hash, byte[] successorHash, byte[] successorSealed, Instant now, Instant idleCutoff) {
+	Mono<TokenState> rotate(byte[] hash, byte[] successorHash, byte[] successorSealed, Instant now, Instant idleCutoff,
+			Instant windowOpen, int rotations) {
 		return this.db.sql(ROTATE)
 			.bind("now", Times.db(now))
 			.bind("successor", successorHash)
 			.bind("sealed", successorSealed)
 			.bind("hash", hash)
 			.bind("idle", Times.db(idleCutoff))
+			.bind("windowOpen", Times.db(windowOpen))
+			.bind("rotations", rotations)
 			.map((row) -> new TokenState(row.get("session_id", UUID.class), row.get("user_id", UUID.class), now, null,
-					Times.instant(row, "expires_at"), now, null, Roles.parse(row.get("roles", String.class))))
+					Times.instant(row, "expires_at"), now, null, Roles.parse(row.get("roles", String.class)), null, 0))
 			.one();
 	}
 
@@ -101,7 +123,7 @@ class SessionRepository {
 	Mono<TokenState> findToken(byte[] hash) {
 		return this.db
 			.sql("SELECT rt.session_id, rt.consumed_at, rt.successor_sealed, s.user_id, s.expires_at, s.last_refreshed_at, "
-					+ "s.revoked_at, u.roles FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id "
+					+ "s.revoked_at, s.refresh_window_start, s.refresh_window_count, u.roles FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id "
 					+ "JOIN users u ON u.id = s.user_id WHERE rt.token_hash = :hash")
 			.bind("hash", hash)
 			.map(SessionRepository::tokenState)
@@ -125,13 +147,16 @@ class SessionRepository {
 	}
 
 	/**
-	 * Marks the session refreshed if it is still live: 0 when a logout committed first, so a
-	 * refresh racing it cannot mint a token for a revoked session (the UPDATE waits for the
-	 * logout's row lock, then re-checks {@code revoked_at}).
+	 * Marks the session refreshed if it is still live, taking one rotation from its refresh
+	 * budget (a window that began at or before {@code windowOpen} is over): 0 when a logout
+	 * committed first, so a refresh racing it cannot mint a token for a revoked session (the
+	 * UPDATE waits for the logout's row lock, then re-checks {@code revoked_at}).
 	 */
-	Mono<Long> touch(UUID sessionId, Instant now) {
-		return this.db.sql("UPDATE sessions SET last_refreshed_at = :now WHERE id = :id AND revoked_at IS NULL")
+	Mono<Long> touch(UUID sessionId, Instant now, Instant windowOpen) {
+		return this.db.sql("UPDATE sessions SET last_refreshed_at = :now, " + COUNT_ROTATION
+				+ " WHERE id = :id AND revoked_at IS NULL")
 			.bind("now", Times.db(now))
+			.bind("windowOpen", Times.db(windowOpen))
 			.bind("id", sessionId)
 			.fetch()
 			.rowsUpdated();
@@ -243,12 +268,17 @@ class SessionRepository {
 		return new TokenState(row.get("session_id", UUID.class), row.get("user_id", UUID.class),
 				Times.instant(row, "consumed_at"), row.get("successor_sealed", byte[].class), Times.instant(row, "expires_at"),
 				Times.instant(row, "last_refreshed_at"), Times.instant(row, "revoked_at"),
-				Roles.parse(row.get("roles", String.class)));
+				Roles.parse(row.get("roles", String.class)), Times.instant(row, "refresh_window_start"),
+				row.get("refresh_window_count", Integer.class));
 	}
 
-	/** A refresh token row joined with its session. */
+	/**
+	 * A refresh token row joined with its session; the session's refresh window as
+	 * {@link RefreshLimit} reads it.
+	 */
 	record TokenState(UUID sessionId, UUID userId, Instant consumedAt, byte[] successorSealed, Instant sessionExpiresAt,
-			Instant lastRefreshedAt, Instant revokedAt, List<String> roles) {
+			Instant lastRefreshedAt, Instant revokedAt, List<String> roles, Instant refreshWindowStart,
+			int refreshWindowCount) {
 
 		boolean sessionLive(Instant now, Instant idleCutoff) {
 			return this.revokedAt == null && now.isBefore(this.sessionExpiresAt) && this.lastRefreshedAt.isAfter(idleCutoff);

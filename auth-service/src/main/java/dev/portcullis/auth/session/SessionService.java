@@ -60,9 +60,11 @@ public class SessionService {
 
 	private final AuthMetrics metrics;
 
+	private final RefreshLimit limit;
+
 	SessionService(SessionRepository sessions, TransactionalOperator transactions, AccessTokenIssuer issuer,
 			ServerSecrets secrets, Randoms randoms, AuditLog audit, Revocations revocations, Clock clock,
-			AuthProperties properties, AuthMetrics metrics) {
+			AuthProperties properties, AuthMetrics metrics, RefreshLimit limit) {
 		this.sessions = sessions;
 		this.transactions = transactions;
 		this.issuer = issuer;
@@ -73,6 +75,7 @@ public class SessionService {
 		this.clock = clock;
 		this.properties = properties;
 		this.metrics = metrics;
+		this.limit = limit;
 	}
 
 	/** A new session for a user who just proved who they are. */
@@ -93,7 +96,9 @@ public class SessionService {
 	 * Rotates {@code refreshToken}. Every failure, whatever its cause, is the same
 	 * {@link ErrorCode#INVALID_REFRESH}; the outcome is counted once the rotation has committed. On
 	 * PostgreSQL a plain rotation is one statement ({@link SessionRepository#rotate}); anything
-	 * else, and every refresh on H2, is decided in a transaction ({@link #rotate}).
+	 * else, and every refresh on H2, is decided in a transaction ({@link #rotate}). A session past
+	 * its {@link RefreshLimit} is refused with {@link ErrorCode#RATE_LIMITED} and when to come
+	 * back, its token left unconsumed.
 	 */
 	public Mono<IssuedSession> refresh(String refreshToken, ClientInfo client) {
 		if (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > MAX_TOKEN_LENGTH) {
@@ -108,7 +113,8 @@ public class SessionService {
 			.doOnNext((rotation) -> this.metrics.refresh(rotation.outcome()))
 			// the only refusal raised inside the transaction: a logout committed while it ran
 			.doOnError(AuthException.class, (ex) -> this.metrics.refresh(AuthMetrics.Refresh.EXPIRED))
-			.flatMap((rotation) -> (rotation.state() == null) ? Mono.error(invalidRefresh())
+			.flatMap((rotation) -> (rotation.retryAfter() != null) ? Mono.error(rateLimited(rotation.retryAfter()))
+					: (rotation.state() == null) ? Mono.error(invalidRefresh())
 					: this.issuer
 						.issue(rotation.state().userId(), rotation.state().sessionId(), rotation.state().roles(),
 								rotation.state().sessionExpiresAt())
@@ -194,15 +200,20 @@ public class SessionService {
 		return Mono.defer(() -> {
 			String successor = this.randoms.token(TOKEN_BYTES);
 			byte[] sealed = this.secrets.seal(successor.getBytes(StandardCharsets.US_ASCII), hash);
-			return this.sessions.rotate(hash, hash(successor), sealed, now, idleCutoff(now))
-				.map((state) -> new Rotation(state, successor, AuthMetrics.Refresh.ROTATED));
+			return this.sessions
+				.rotate(hash, hash(successor), sealed, now, idleCutoff(now), this.limit.windowOpenAfter(now),
+						this.limit.rotations())
+				.map((state) -> new Rotation(state, successor, AuthMetrics.Refresh.ROTATED, null));
 		});
 	}
 
 	private Mono<Rotation> rotate(byte[] hash, Instant now, ClientInfo client) {
 		return this.sessions.findToken(hash)
 			.flatMap((state) -> (state.consumedAt() == null && state.sessionLive(now, idleCutoff(now)))
-					? consume(hash, state, now, client) : replay(hash, state, now, client))
+					? (this.limit.allows(state.refreshWindowStart(), state.refreshWindowCount(), now))
+							? consume(hash, state, now, client)
+							: Mono.just(Rotation.limited(this.limit.retryAfter(state.refreshWindowStart(), now)))
+					: replay(hash, state, now, client))
 			.defaultIfEmpty(Rotation.INVALID);
 	}
 
@@ -213,10 +224,10 @@ public class SessionService {
 		return this.sessions.consume(hash, successorHash, sealed, now)
 			.flatMap((won) -> (won > 0)
 					? this.sessions.insertToken(successorHash, state.sessionId(), now)
-						.then(this.sessions.touch(state.sessionId(), now))
+						.then(this.sessions.touch(state.sessionId(), now, this.limit.windowOpenAfter(now)))
 						// A logout committed between our read and now: roll the rotation back.
 						.flatMap((touched) -> (touched > 0)
-								? Mono.just(new Rotation(state, successor, AuthMetrics.Refresh.ROTATED))
+								? Mono.just(new Rotation(state, successor, AuthMetrics.Refresh.ROTATED, null))
 								: Mono.<Rotation>error(invalidRefresh()))
 					// Someone consumed it between our read and our update: read what they left.
 					: this.sessions.findToken(hash).flatMap((fresh) -> replay(hash, fresh, now, client)));
@@ -229,7 +240,7 @@ public class SessionService {
 		Duration sinceConsumed = Duration.between(state.consumedAt(), now);
 		if (sinceConsumed.compareTo(this.properties.refreshGrace()) <= 0 && state.successorSealed() != null) {
 			String successor = new String(this.secrets.open(state.successorSealed(), hash), StandardCharsets.US_ASCII);
-			return Mono.just(new Rotation(state, successor, AuthMetrics.Refresh.GRACE_SUCCESSOR));
+			return Mono.just(new Rotation(state, successor, AuthMetrics.Refresh.GRACE_SUCCESSOR, null));
 		}
 		return this.sessions.revoke(state.sessionId(), "refresh_token_reused", now)
 			.flatMap((count) -> this.audit.record(AuditEvent.REFRESH_TOKEN_REUSED, state.userId(), state.sessionId(), client.ip())
@@ -269,6 +280,11 @@ public class SessionService {
 		return new AuthException(ErrorCode.INVALID_REFRESH, "The session is over; log in again");
 	}
 
+	private static AuthException rateLimited(Duration retryAfter) {
+		return new AuthException(ErrorCode.RATE_LIMITED, "This session has refreshed too often; try again later",
+				retryAfter, null);
+	}
+
 	/**
 	 * Erases sealed successors once the grace window has passed (nothing can ask for them any
 	 * more), then deletes sessions that ended before {@code endedBefore} with their tokens,
@@ -281,14 +297,21 @@ public class SessionService {
 			.reduce(0L, Long::sum);
 	}
 
-	/** The outcome of a rotation inside its transaction; no state means rejected. */
-	private record Rotation(TokenState state, String successor, AuthMetrics.Refresh outcome) {
+	/**
+	 * The outcome of a rotation inside its transaction; no state means rejected, and a
+	 * {@code retryAfter} that the session's refresh limit refused it for that long.
+	 */
+	private record Rotation(TokenState state, String successor, AuthMetrics.Refresh outcome, Duration retryAfter) {
 
-		static final Rotation INVALID = new Rotation(null, null, AuthMetrics.Refresh.INVALID);
+		static final Rotation INVALID = new Rotation(null, null, AuthMetrics.Refresh.INVALID, null);
 
-		static final Rotation EXPIRED = new Rotation(null, null, AuthMetrics.Refresh.EXPIRED);
+		static final Rotation EXPIRED = new Rotation(null, null, AuthMetrics.Refresh.EXPIRED, null);
 
-		static final Rotation REUSED = new Rotation(null, null, AuthMetrics.Refresh.REUSE_DETECTED);
+		static final Rotation REUSED = new Rotation(null, null, AuthMetrics.Refresh.REUSE_DETECTED, null);
+
+		static Rotation limited(Duration retryAfter) {
+			return new Rotation(null, null, AuthMetrics.Refresh.RATE_LIMITED, retryAfter);
+		}
 
 		@Override
 		public String toString() {

@@ -23,6 +23,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -210,6 +212,58 @@ class RefreshRotationTests {
 		this.clock.advance(Duration.ofDays(6).plusMinutes(1));
 		this.auth.refresh(tokens.refresh()).expectStatus().isUnauthorized()
 			.expectBody().jsonPath("$.code").isEqualTo("invalid_refresh");
+	}
+
+	/** The default limit: six rotations per access-token lifetime (15 minutes here). */
+	@Test
+	void refreshWhenSessionPastItsRotationsThenRateLimitedAndTokenKeptUntilTheWindowEnds() {
+		Tokens tokens = this.auth.newSession();
+		for (int i = 0; i < 6; i++) {
+			tokens = this.auth.refreshed(tokens);
+		}
+		double limited = refreshes("rate_limited");
+		EntityExchangeResult<byte[]> refused = this.auth.refresh(tokens.refresh())
+			.expectStatus().isEqualTo(429)
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody().jsonPath("$.code").isEqualTo("rate_limited").returnResult();
+		long retryAfter = Long.parseLong(refused.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER));
+		assertThat(retryAfter).isBetween(1L, Duration.ofMinutes(15).toSeconds());
+		assertThat(refused.getResponseCookies()).as("a limited refresh keeps the cookies").isEmpty();
+		assertThat(refreshes("rate_limited")).isEqualTo(limited + 1);
+		this.auth.get("/auth/me", tokens).exchange().expectStatus().isOk();
+
+		this.clock.advance(Duration.ofSeconds(retryAfter));
+		Tokens after = this.auth.refreshed(tokens);
+		this.auth.get("/auth/me", after).exchange().expectStatus().isOk();
+	}
+
+	@Test
+	void refreshWhenOneSessionIsRateLimitedThenAnotherSessionOfTheSameUserRotates() {
+		Tokens limitedSession = this.auth.newSession();
+		Tokens otherSession = this.auth.loggedIn(limitedSession.email(), AuthClient.PASSWORD);
+		for (int i = 0; i < 6; i++) {
+			limitedSession = this.auth.refreshed(limitedSession);
+		}
+		this.auth.refresh(limitedSession.refresh()).expectStatus().isEqualTo(429)
+			.expectBody().jsonPath("$.code").isEqualTo("rate_limited");
+		for (int i = 0; i < 6; i++) {
+			otherSession = this.auth.refreshed(otherSession);
+		}
+		this.auth.get("/auth/me", otherSession).exchange().expectStatus().isOk();
+	}
+
+	/** Tabs sharing the cookie get the grace-window successor: no rotation, so no budget taken. */
+	@Test
+	void refreshWhenTabsPresentTheConsumedTokenWithinGraceThenTheyDoNotCountAgainstTheLimit() {
+		Tokens first = this.auth.newSession();
+		Tokens tokens = this.auth.refreshed(first);
+		for (int i = 0; i < 10; i++) {
+			assertThat(this.auth.refreshed(first).refresh()).isEqualTo(tokens.refresh());
+		}
+		for (int i = 0; i < 5; i++) {
+			tokens = this.auth.refreshed(tokens);
+		}
+		this.auth.refresh(tokens.refresh()).expectStatus().isEqualTo(429);
 	}
 
 	@Test

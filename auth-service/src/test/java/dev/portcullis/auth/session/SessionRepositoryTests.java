@@ -35,6 +35,11 @@ class SessionRepositoryTests {
 
 	static final Duration IDLE_TTL = Duration.ofDays(7);
 
+	/** A refresh window that began at or before this is over at {@link #LATER}. */
+	static final Instant WINDOW_OPEN = LATER.minus(Duration.ofMinutes(15));
+
+	static final int ROTATIONS = 6;
+
 	@Autowired
 	SessionRepository sessions;
 
@@ -131,7 +136,7 @@ class SessionRepositoryTests {
 			.then(this.sessions.insertSession(session(session, user, LATER.minus(IDLE_TTL).plusSeconds(1), FAR_AHEAD)))
 			.then(this.sessions.insertToken(token, session, LATER.minus(Duration.ofDays(10))));
 
-		given.then(this.sessions.rotate(token, successor, sealed, LATER, LATER.minus(IDLE_TTL)))
+		given.then(this.sessions.rotate(token, successor, sealed, LATER, LATER.minus(IDLE_TTL), WINDOW_OPEN, ROTATIONS))
 			.as(StepVerifier::create)
 			.assertNext((state) -> {
 				assertThat(state.sessionId()).isEqualTo(session);
@@ -153,7 +158,7 @@ class SessionRepositoryTests {
 		assertThat(successorHashOf(token).block(Duration.ofSeconds(10))).containsExactly(successor);
 
 		// consumed now: a second rotation of the same token matches nothing and inserts nothing
-		this.sessions.rotate(token, hash("second successor"), sealed, LATER.plusSeconds(1), LATER.minus(IDLE_TTL))
+		this.sessions.rotate(token, hash("second successor"), sealed, LATER.plusSeconds(1), LATER.minus(IDLE_TTL), WINDOW_OPEN, ROTATIONS)
 			.as(StepVerifier::create)
 			.verifyComplete();
 		tokensOf(session).as(StepVerifier::create).expectNext(2L).verifyComplete();
@@ -189,10 +194,10 @@ class SessionRepositoryTests {
 			.then(this.sessions.insertToken(liveToken, live, created));
 
 		given.thenMany(Flux.concat(
-				this.sessions.rotate(revokedToken, hash("successor"), new byte[] { 1 }, LATER, idleCutoff),
-				this.sessions.rotate(expiredToken, hash("successor"), new byte[] { 1 }, LATER, idleCutoff),
-				this.sessions.rotate(idleToken, hash("successor"), new byte[] { 1 }, LATER, idleCutoff),
-				this.sessions.rotate(hash("unknown"), hash("successor"), new byte[] { 1 }, LATER, idleCutoff)))
+				this.sessions.rotate(revokedToken, hash("successor"), new byte[] { 1 }, LATER, idleCutoff, WINDOW_OPEN, ROTATIONS),
+				this.sessions.rotate(expiredToken, hash("successor"), new byte[] { 1 }, LATER, idleCutoff, WINDOW_OPEN, ROTATIONS),
+				this.sessions.rotate(idleToken, hash("successor"), new byte[] { 1 }, LATER, idleCutoff, WINDOW_OPEN, ROTATIONS),
+				this.sessions.rotate(hash("unknown"), hash("successor"), new byte[] { 1 }, LATER, idleCutoff, WINDOW_OPEN, ROTATIONS)))
 			.as(StepVerifier::create)
 			.verifyComplete();
 		for (byte[] token : List.of(revokedToken, expiredToken, idleToken)) {
@@ -204,10 +209,49 @@ class SessionRepositoryTests {
 			tokensOf(session).as(StepVerifier::create).expectNext(1L).verifyComplete();
 		}
 		// the same times, one millisecond inside the idle limit: rotates
-		this.sessions.rotate(liveToken, hash("successor"), new byte[] { 1 }, LATER, idleCutoff)
+		this.sessions.rotate(liveToken, hash("successor"), new byte[] { 1 }, LATER, idleCutoff, WINDOW_OPEN, ROTATIONS)
 			.as(StepVerifier::create)
 			.expectNextCount(1)
 			.verifyComplete();
+	}
+
+	/** The refresh limit is checked before the token is consumed: a limited session keeps its token. */
+	@Test
+	void rotateWhenSessionUsedItsRotationsInTheWindowThenNothingConsumedUntilTheWindowIsOver() {
+		assumeTrue(this.sessions.rotatesInOneStatement(), "PostgreSQL only");
+		UUID user = UUID.randomUUID();
+		UUID session = UUID.randomUUID();
+		byte[] token = hash("limited");
+		byte[] successor = hash("successor");
+		Instant windowStart = WINDOW_OPEN.plusSeconds(1);
+		Mono<Void> given = insertUser(user)
+			.then(this.sessions.insertSession(session(session, user, LATER.minus(Duration.ofDays(1)), FAR_AHEAD)))
+			.then(this.sessions.insertToken(token, session, LATER.minus(Duration.ofDays(1))))
+			.then(this.db.sql("UPDATE sessions SET refresh_window_start = :start, refresh_window_count = :count WHERE id = :id")
+				.bind("start", Times.db(windowStart))
+				.bind("count", ROTATIONS)
+				.bind("id", session)
+				.then());
+
+		given.then(this.sessions.rotate(token, successor, new byte[] { 1 }, LATER, LATER.minus(IDLE_TTL), WINDOW_OPEN,
+				ROTATIONS))
+			.as(StepVerifier::create)
+			.verifyComplete();
+		this.sessions.findToken(token).as(StepVerifier::create).assertNext((state) -> {
+			assertThat(state.consumedAt()).isNull();
+			assertThat(state.refreshWindowCount()).isEqualTo(ROTATIONS);
+		}).verifyComplete();
+
+		// a second later that window is over: it rotates and opens a new window of one rotation
+		this.sessions.rotate(token, successor, new byte[] { 1 }, LATER.plusSeconds(1), LATER.minus(IDLE_TTL),
+				WINDOW_OPEN.plusSeconds(1), ROTATIONS)
+			.as(StepVerifier::create)
+			.expectNextCount(1)
+			.verifyComplete();
+		this.sessions.findToken(successor).as(StepVerifier::create).assertNext((state) -> {
+			assertThat(state.refreshWindowStart()).isEqualTo(LATER.plusSeconds(1));
+			assertThat(state.refreshWindowCount()).isEqualTo(1);
+		}).verifyComplete();
 	}
 
 	private Mono<Long> tokensOf(UUID session) {
