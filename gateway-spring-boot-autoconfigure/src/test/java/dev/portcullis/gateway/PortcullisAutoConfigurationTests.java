@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import dev.portcullis.gateway.ratelimit.RateLimitProperties;
 import dev.portcullis.gateway.route.RoutePolicy;
 import dev.portcullis.gateway.testing.FakeRevocationFeed;
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,29 @@ class PortcullisAutoConfigurationTests {
 				.doesNotHaveBean("accessCheckFilter")
 				.doesNotHaveBean("clientAddresses")
 				.doesNotHaveBean("serverLimits"));
+	}
+
+	@Test
+	void withoutRedisOnTheClassPathThereAreNoRateLimitsAndNoRedisHealth() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.data.redis", "io.lettuce"))
+			.withPropertyValues("management.health.redis.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasBean("accessCheckFilter")
+				.doesNotHaveBean("portcullisUserKeyResolver")
+				.doesNotHaveBean("rateLimitHealthIndicator")
+				.doesNotHaveBean("redisHealthContributor")
+				.doesNotHaveBean("redisConnectionFactory"));
+	}
+
+	@Test
+	void withRedisOnTheClassPathTheRateLimitsAreThereButOff() {
+		this.runner.withPropertyValues("management.health.redis.enabled=true").run((context) -> {
+			assertThat(context).hasNotFailed()
+				.hasBean("portcullisUserKeyResolver")
+				.hasBean("rateLimitHealthIndicator")
+				.hasBean("redisHealthContributor");
+			assertThat(context.getBean(RateLimitProperties.class).enabled()).isFalse();
+		});
 	}
 
 	@Test

@@ -35,10 +35,16 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
  * filter with its Redis token bucket, keyed by {@code portcullisUserKeyResolver} (the default)
  * or {@code portcullisClientKeyResolver}, through {@link OutageAwareRateLimiter}. Routes opt
  * in with the filter in YAML; {@code portcullis.gateway.rate-limit.enabled} turns them all on.
+ * <p>
+ * Only with Spring Data Redis and Lettuce on the class path, which the starter leaves to the
+ * application ({@code spring-boot-starter-data-redis-reactive}): without them there are no
+ * limits, no Redis connection and no {@code redis} health indicator. With them and the limits
+ * off, the routes' filters let every request through without asking Redis, so an application
+ * keeps its routes' filters and turns the limits on with the one property.
  */
 @AutoConfiguration(before = GatewayAutoConfiguration.class)
 @ConditionalOnPortcullisGateway
-@ConditionalOnClass(ReactiveRedisConnectionFactory.class)
+@ConditionalOnClass({ ReactiveRedisConnectionFactory.class, ClientOptions.class, DataRedisProperties.class })
 @EnableConfigurationProperties({ RateLimitProperties.class, GatewayProperties.class })
 public class RateLimitAutoConfiguration {
 

@@ -15,10 +15,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -32,7 +36,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * every request through, so {@value #ENABLED}{@code =false} stops start-up and says how to make
  * routes public or remove Portcullis instead.
  */
-@AutoConfiguration(before = GatewayAutoConfiguration.class)
+@AutoConfiguration(before = GatewayAutoConfiguration.class, after = ApplicationAvailabilityAutoConfiguration.class)
 @ConditionalOnPortcullisGateway
 @EnableConfigurationProperties(GatewayProperties.class)
 public class AccessCheckAutoConfiguration {
@@ -66,6 +70,15 @@ public class AccessCheckAutoConfiguration {
 	@ConditionalOnMissingBean
 	SigningKeysHealthIndicator signingKeysHealthIndicator(JwksKeyStore keyStore) {
 		return new SigningKeysHealthIndicator(keyStore);
+	}
+
+	/** Not ready until the first signing keys are held; no readiness-group setting needed. */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(ApplicationAvailability.class)
+	KeysReadiness keysReadiness(JwksKeyStore keyStore, ApplicationAvailability availability,
+			ApplicationEventPublisher events) {
+		return new KeysReadiness(keyStore, availability, events);
 	}
 
 	@Bean
