@@ -110,10 +110,12 @@ class AttemptBudgetRepository {
 	 * and settles the back-off {@code backOffBucket} (if not null): cleared ({@code clear}), or
 	 * its attempt given back and its block lifted if the row still reads {@code taken} (the block
 	 * is then the attempt's own: the bucket was not blocked when it was taken, and nobody took one
-	 * since). A cleared back-off keeps its row, with no attempts, for the next login to take from
+	 * since) or the run falls below {@code freeAttempts} (no block stands for fewer; attempts
+	 * given back in another order than taken must not leave one behind). A cleared back-off keeps its row, with no attempts, for the next login to take from
 	 * in one statement; the purge deletes it once stale.
 	 */
-	Mono<Long> settle(List<LoginThrottle.Taken> windows, String backOffBucket, Budget taken, boolean clear) {
+	Mono<Long> settle(List<LoginThrottle.Taken> windows, String backOffBucket, Budget taken, boolean clear,
+			int freeAttempts) {
 		StringBuilder rows = new StringBuilder();
 		StringBuilder in = new StringBuilder();
 		for (int i = 0; i < windows.size(); i++) {
@@ -125,8 +127,8 @@ class AttemptBudgetRepository {
 		if (backOffBucket != null) {
 			set = clear ? "attempts = CASE WHEN bucket = :b THEN 0 ELSE attempts - 1 END, "
 					+ "blocked_until = CASE WHEN bucket = :b THEN NULL ELSE blocked_until END"
-					: "attempts = attempts - 1, blocked_until = CASE WHEN bucket = :b AND attempts = :attempts "
-							+ "AND last_at = :last THEN NULL ELSE blocked_until END";
+					: "attempts = attempts - 1, blocked_until = CASE WHEN bucket = :b AND ((attempts = :attempts "
+							+ "AND last_at = :last) OR attempts - 1 < :free) THEN NULL ELSE blocked_until END";
 			rows.append(windows.isEmpty() ? "" : " OR ").append("(bucket = :b AND attempts > 0)");
 			in.append(windows.isEmpty() ? "" : ", ").append(":b");
 		}
@@ -138,7 +140,7 @@ class AttemptBudgetRepository {
 		if (backOffBucket != null) {
 			spec = spec.bind("b", backOffBucket);
 			if (!clear) {
-				spec = spec.bind("attempts", taken.attempts()).bind("last", Times.db(taken.lastAt()));
+				spec = spec.bind("attempts", taken.attempts()).bind("last", Times.db(taken.lastAt())).bind("free", freeAttempts);
 			}
 		}
 		for (int i = 0; i < windows.size(); i++) {

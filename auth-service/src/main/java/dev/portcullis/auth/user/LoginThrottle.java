@@ -116,37 +116,54 @@ class LoginThrottle {
 	}
 
 	/**
-	 * Takes an attempt from every window and the back-off in one statement. Empty, with whatever
-	 * it took given back, unless it took them all: then the budgets are taken one by one, which
-	 * tells which refused, and how long to wait.
+	 * Takes an attempt from every window and the back-off in one statement. What it could not
+	 * take (a bucket without a row, a budget used up) is then taken budget by budget, which
+	 * tells which refused and how long to wait. Empty, with whatever it took given back, when
+	 * the global budget was not taken: that may mean an attack, which sets the client's limit,
+	 * so {@link #reserveOneByOne} decides from the start.
 	 */
 	private Mono<Reservation> reserveAtOnce(List<Window> windows, String backOffBucket, boolean ownBackOff, Instant now) {
-		List<Taken> taken = new ArrayList<>(windows.size());
 		List<AttemptBudgetRepository.WindowTake> takes = new ArrayList<>(windows.size());
 		for (Window window : windows) {
-			Instant start = window.startAt(now);
-			taken.add(new Taken(window.bucket(), start));
-			takes.add(new AttemptBudgetRepository.WindowTake(window.bucket(), start, window.limit()));
+			takes.add(new AttemptBudgetRepository.WindowTake(window.bucket(), window.startAt(now), window.limit()));
 		}
 		AttemptBudgetRepository.BackOffTake backOff = new AttemptBudgetRepository.BackOffTake(backOffBucket,
 				now.minus(FORGET_AFTER), this.settings.freeAttempts(), blocksFrom(now));
 		return this.budgets.takeAll(takes, backOff, now).collectList().flatMap((took) -> {
-			Integer attempts = null;
-			List<Taken> windowsTaken = new ArrayList<>(windows.size());
+			Budget next = null;
+			List<Taken> taken = new ArrayList<>(windows.size());
+			List<Window> missing = new ArrayList<>(windows);
 			for (AttemptBudgetRepository.Took row : took) {
 				if (row.bucket().equals(backOffBucket)) {
-					attempts = row.attempts();
+					next = new Budget(row.attempts(), now, delayAfter(row.attempts()).map(now::plus).orElse(null));
 				}
-				else {
-					taken.stream().filter((t) -> t.bucket().equals(row.bucket())).forEach(windowsTaken::add);
+				for (Window window : windows) {
+					if (window.bucket().equals(row.bucket())) {
+						taken.add(new Taken(window.bucket(), window.startAt(now)));
+						missing.remove(window);
+					}
 				}
 			}
-			Budget next = (attempts != null)
-					? new Budget(attempts, now, delayAfter(attempts).map(now::plus).orElse(null)) : null;
-			if (next != null && windowsTaken.size() == windows.size()) {
-				return Mono.just(new Reservation(List.copyOf(windowsTaken), new BackOff(backOffBucket, next), ownBackOff));
+			Budget step = next;
+			BackOff backOffTaken = (step != null) ? new BackOff(backOffBucket, step) : null;
+			if (missing.stream().anyMatch((window) -> window.bucket().equals(GLOBAL))) {
+				return this.budgets
+					.settle(taken, (backOffTaken != null) ? backOffBucket : null, step, false, this.settings.freeAttempts())
+					.then(Mono.empty());
 			}
-			return this.budgets.settle(windowsTaken, (next != null) ? backOffBucket : null, next, false).then(Mono.empty());
+			if (missing.isEmpty() && backOffTaken != null) {
+				return Mono.just(new Reservation(List.copyOf(taken), backOffTaken, ownBackOff));
+			}
+			Mono<BackOff> advanced = (backOffTaken != null) ? Mono.just(backOffTaken)
+					: Mono.defer(() -> advance(backOffBucket, now, MAX_TRIES));
+			return take(missing, 0, List.copyOf(taken), now)
+				.flatMap((all) -> advanced.map((stepped) -> new Reservation(all, stepped, ownBackOff))
+					.onErrorResume((ex) -> giveBack(all).onErrorResume((failed) -> Mono.empty()).then(Mono.error(ex))))
+				.onErrorResume((ex) -> (backOffTaken != null)
+						? this.budgets.settle(List.of(), backOffBucket, step, false, this.settings.freeAttempts())
+							.onErrorResume((failed) -> Mono.empty())
+							.then(Mono.error(ex))
+						: Mono.error(ex));
 		});
 	}
 
@@ -207,7 +224,8 @@ class LoginThrottle {
 	 */
 	Mono<Void> succeeded(Reservation reservation) {
 		return reservation.ownBackOff() ? this.budgets
-			.settle(reservation.windows(), reservation.backOff().bucket(), reservation.backOff().next(), true)
+			.settle(reservation.windows(), reservation.backOff().bucket(), reservation.backOff().next(), true,
+					this.settings.freeAttempts())
 			.then() : abandoned(reservation);
 	}
 
@@ -229,7 +247,8 @@ class LoginThrottle {
 	 */
 	Mono<Void> abandoned(Reservation reservation) {
 		BackOff backOff = reservation.backOff();
-		return this.budgets.settle(reservation.windows(), backOff.bucket(), backOff.next(), false).then();
+		return this.budgets.settle(reservation.windows(), backOff.bucket(), backOff.next(), false, this.settings.freeAttempts())
+			.then();
 	}
 
 	/**
@@ -354,7 +373,7 @@ class LoginThrottle {
 	}
 
 	private Mono<Void> giveBack(List<Taken> taken) {
-		return this.budgets.settle(taken, null, null, false).then();
+		return this.budgets.settle(taken, null, null, false, this.settings.freeAttempts()).then();
 	}
 
 	/**

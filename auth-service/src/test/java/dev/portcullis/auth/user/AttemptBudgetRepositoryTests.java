@@ -185,22 +185,41 @@ class AttemptBudgetRepositoryTests {
 		this.budgets.insert(shared, taken).as(StepVerifier::create).expectNext(1L).verifyComplete();
 		List<LoginThrottle.Taken> windows = List.of(new LoginThrottle.Taken(window, T0));
 
-		this.budgets.settle(windows, own, taken, true).as(StepVerifier::create).expectNext(2L).verifyComplete();
+		this.budgets.settle(windows, own, taken, true, 5).as(StepVerifier::create).expectNext(2L).verifyComplete();
 		this.budgets.find(own).as(StepVerifier::create).expectNext(new Budget(0, now, null)).verifyComplete();
 		this.budgets.find(window).as(StepVerifier::create).expectNext(new Budget(1, T0, null)).verifyComplete();
 
-		this.budgets.settle(windows, shared, taken, false).as(StepVerifier::create).expectNext(2L).verifyComplete();
+		this.budgets.settle(windows, shared, taken, false, 5).as(StepVerifier::create).expectNext(2L).verifyComplete();
 		this.budgets.find(shared).as(StepVerifier::create).expectNext(new Budget(5, now, null)).verifyComplete();
 		this.budgets.find(window).as(StepVerifier::create).expectNext(new Budget(0, T0, null)).verifyComplete();
 
 		// someone took an attempt since: the block is theirs and stays; never below nothing
 		Budget theirs = new Budget(6, now.plusSeconds(1), now.plusSeconds(61));
 		this.budgets.replace(shared, new Budget(5, now, null), theirs).as(StepVerifier::create).expectNext(1L).verifyComplete();
-		this.budgets.settle(windows, shared, taken, false).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.settle(windows, shared, taken, false, 5).as(StepVerifier::create).expectNext(1L).verifyComplete();
 		this.budgets.find(shared).as(StepVerifier::create)
 			.expectNext(new Budget(5, theirs.lastAt(), theirs.blockedUntil()))
 			.verifyComplete();
 		this.budgets.find(window).as(StepVerifier::create).expectNext(new Budget(0, T0, null)).verifyComplete();
+	}
+
+	@Test
+	void settleWhenAttemptsAreGivenBackInAnotherOrderThanTakenThenNoBlockOutlivesTheRun() {
+		String bucket = "account:" + uniqueEmail();
+		Instant now = T0.plusSeconds(10);
+		List<Instant> blocks = List.of(now.plus(Duration.ofHours(1)));
+		this.budgets.insert(bucket, new Budget(0, T0, null)).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		AttemptBudgetRepository.BackOffTake run = new AttemptBudgetRepository.BackOffTake(bucket, T0.minusSeconds(1), 2, blocks);
+		List<Budget> taken = new java.util.ArrayList<>();
+		for (int i = 1; i <= 2; i++) {
+			assertThat(this.budgets.takeAll(List.of(), run, now).collectList().block(Duration.ofSeconds(10)))
+				.containsExactly(new AttemptBudgetRepository.Took(bucket, i));
+			taken.add(new Budget(i, now, (i >= 2) ? blocks.get(0) : null));
+		}
+		// the second attempt blocked the run; the first is given back first, then the second
+		this.budgets.settle(List.of(), bucket, taken.get(0), false, 2).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.settle(List.of(), bucket, taken.get(1), false, 2).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		this.budgets.find(bucket).as(StepVerifier::create).expectNext(new Budget(0, now, null)).verifyComplete();
 	}
 
 	@Test
