@@ -3,8 +3,10 @@
 # the refresh SQL (pgbench replaying it), in interleaved rounds. Loopback only, bounded.
 #
 # Usage: bench/auth/run.sh [-r rounds] [-d secs] [-w warmup-secs] [-c refresh-conns]
-#                          [-l login-conns] [-g pgbench-clients] [-R retries] [-o out-dir]
-#   defaults: -r 3 -d 15 -w 20 -c 32 -l 8 -g 20 (= the service's R2DBC pool max-size) -R 1
+#                          [-l login-conns] [-a login-accounts] [-g pgbench-clients] [-R retries] [-o out-dir]
+#   defaults: -r 3 -d 15 -w 20 -c 32 -l 8 -a login-conns -g 20 (= the service's R2DBC pool max-size) -R 1
+#   -a: accounts the login load signs in to, in turn per wrk thread (-a 1: one account, whose
+#   own back-off refuses parallel logins beyond its free attempts with 429 too_many_attempts)
 # Starts the auth service itself (bench/auth/start.sh: a fresh database portcullis_bench) and
 # stops it at the end. Each round: log in 2 x refresh-conns times for fresh sessions, refresh
 # load (bench/auth/refresh.lua), login load (bench/auth/login.lua), then pgbench on its own
@@ -17,12 +19,12 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 # shellcheck source=../lib.sh
 source "$HERE/../lib.sh"
-ROUNDS=3 DUR=15 WARMUP=20 RCONNS=32 LCONNS=8 PGCLIENTS=20 RETRIES=1 OUT="" OTHER_MAX=10
-while getopts "r:d:w:c:l:g:R:o:h" opt; do
+ROUNDS=3 DUR=15 WARMUP=20 RCONNS=32 LCONNS=8 ACCOUNTS="" PGCLIENTS=20 RETRIES=1 OUT="" OTHER_MAX=10
+while getopts "r:d:w:c:l:a:g:R:o:h" opt; do
   case "$opt" in
     r) ROUNDS="$OPTARG" ;; d) DUR="$OPTARG" ;; w) WARMUP="$OPTARG" ;; c) RCONNS="$OPTARG" ;; l) LCONNS="$OPTARG" ;;
-    g) PGCLIENTS="$OPTARG" ;; R) RETRIES="$OPTARG" ;; o) OUT="$OPTARG" ;;
-    *) sed -n '2,15p' "$0"; exit 2 ;;
+    a) ACCOUNTS="$OPTARG" ;; g) PGCLIENTS="$OPTARG" ;; R) RETRIES="$OPTARG" ;; o) OUT="$OPTARG" ;;
+    *) sed -n '2,17p' "$0"; exit 2 ;;
   esac
 done
 for bin in wrk pgbench psql createdb java unzip curl; do
@@ -52,6 +54,14 @@ trap '"$HERE/../proxy/stop.sh" auth >/dev/null' EXIT
 AUTH_PID="$(cat "$RUN/auth.pid")"
 "$HERE/seed.sh" 4 >/dev/null   # registers the account
 EMAIL="$(sed -n 1p "$RUN/account.txt")"; PASSWORD="$(sed -n 2p "$RUN/account.txt")"
+# the login load's accounts: the seeded one and ACCOUNTS - 1 more with the same password
+ACCOUNTS="${ACCOUNTS:-$LCONNS}"
+echo "$EMAIL" >"$RUN/login-accounts.txt"
+for i in $(seq 2 "$ACCOUNTS"); do
+  code=$(curl -s -m 30 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -H 'Origin: http://localhost:8080' \
+    -d "{\"email\":\"bench-$i@example.com\",\"password\":\"$PASSWORD\"}" http://127.0.0.1:9320/auth/register)
+  case "$code" in 201|409) echo "bench-$i@example.com" >>"$RUN/login-accounts.txt" ;; *) echo "register answered $code" >&2; exit 1 ;; esac
+done
 
 pg_backends() { # PostgreSQL backends connected to database $1
   psql -X -Atqc "SELECT pid FROM pg_stat_activity WHERE datname = '$1' AND pid <> pg_backend_pid()" 2>/dev/null || true
@@ -130,13 +140,13 @@ printf 'round\tbench\tper_s\tp50_ms\tp99_ms\tnon2xx\terrors\tother_cpu_pct\trss_
 # warm-up: JIT (the C2-compiled steady state takes tens of seconds to reach) and connection pool
 "$HERE/seed.sh" $((2 * RCONNS)) >/dev/null
 timeout $((WARMUP + 60)) wrk -t2 -c"$RCONNS" -d"${WARMUP}s" -s "$HERE/refresh.lua" http://127.0.0.1:9320 -- "$RUN/refresh-tokens.txt" >"$OUT/warmup-refresh.txt" 2>&1 || true
-timeout $((WARMUP + 60)) wrk -t2 -c"$LCONNS" -d"${WARMUP}s" -s "$HERE/login.lua" http://127.0.0.1:9320 -- "$EMAIL" "$PASSWORD" >"$OUT/warmup-login.txt" 2>&1 || true
+timeout $((WARMUP + 60)) wrk -t2 -c"$LCONNS" -d"${WARMUP}s" -s "$HERE/login.lua" http://127.0.0.1:9320 -- "$EMAIL" "$PASSWORD" "$RUN/login-accounts.txt" >"$OUT/warmup-login.txt" 2>&1 || true
 for r in $(seq 1 "$ROUNDS"); do
   run_wrk refresh "$OUT/r$r-refresh.txt" -c"$RCONNS" -s "$HERE/refresh.lua" http://127.0.0.1:9320 -- "$RUN/refresh-tokens.txt"
   read -r v p50 p99 n e o rss svc pgc <<<"$LINE"
   printf '%s\trefresh\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$v" "$p50" "$p99" "$n" "$e" "$o" "$rss" "$svc" "$pgc" >>"$OUT/results.tsv"
   echo "  round $r refresh  $v/s  p50 $p50 ms  p99 $p99 ms  non2xx $n  other-cpu $o%  rss $((rss / 1024)) MiB  CPU/refresh: service $svc ms, PostgreSQL $pgc ms"
-  run_wrk login "$OUT/r$r-login.txt" -c"$LCONNS" -s "$HERE/login.lua" http://127.0.0.1:9320 -- "$EMAIL" "$PASSWORD"
+  run_wrk login "$OUT/r$r-login.txt" -c"$LCONNS" -s "$HERE/login.lua" http://127.0.0.1:9320 -- "$EMAIL" "$PASSWORD" "$RUN/login-accounts.txt"
   read -r v p50 p99 n e o rss svc pgc <<<"$LINE"
   printf '%s\tlogin\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$v" "$p50" "$p99" "$n" "$e" "$o" "$rss" "$svc" "$pgc" >>"$OUT/results.tsv"
   echo "  round $r login    $v/s  p50 $p50 ms  p99 $p99 ms  non2xx $n  other-cpu $o%  rss $((rss / 1024)) MiB"
@@ -146,6 +156,8 @@ for r in $(seq 1 "$ROUNDS"); do
   echo "  round $r pgbench  $tps tps  latency avg $lat ms  failed $f  other-cpu $o%  PostgreSQL CPU/txn $pgc ms"
 done
 
+# what the login answers were, by outcome (ok, throttled = 429 too_many_attempts, busy = 429 busy)
+curl -s -m 10 http://127.0.0.1:9321/actuator/prometheus | awk '/^portcullis_auth_logins_total/ { print }' >"$OUT/login-outcomes.txt" || true
 med() { awk -F'\t' -v b="$1" -v c="$2" 'NR > 1 && $2 == b { print $c }' "$OUT/results.tsv" | median; }
 col() { awk -F'\t' -v b="$1" -v c="$2" 'NR > 1 && $2 == b { printf "%s%s", s, $c; s = "/" }' "$OUT/results.tsv"; }
 LOGIN="$(med login 3)" REFRESH="$(med refresh 3)" PG="$(med pgbench-refresh-sql 3)"
@@ -156,7 +168,7 @@ LOGIN="$(med login 3)" REFRESH="$(med refresh 3)" PG="$(med pgbench-refresh-sql 
   echo
   echo "| measurement | per second | p50 ms | p99 ms | non-2xx | other CPU % | peak RSS MiB |"
   echo "|---|---:|---:|---:|---:|---|---:|"
-  printf '| logins (wrk -c%s, one account, Argon2id m=19 MiB t=2 p=1) | %s (%s) | %s | %s | %s | %s | %s |\n' "$LCONNS" "$LOGIN" "$(col login 3)" "$(med login 4)" "$(med login 5)" "$(col login 6)" "$(col login 8)" "$(awk -F'\t' '$2 == "login" && $9 > m { m = $9 } END { printf "%.0f", m / 1024 }' "$OUT/results.tsv")"
+  printf '| logins (wrk -c%s, %s account(s), Argon2id m=19 MiB t=2 p=1) | %s (%s) | %s | %s | %s | %s | %s |\n' "$LCONNS" "$ACCOUNTS" "$LOGIN" "$(col login 3)" "$(med login 4)" "$(med login 5)" "$(col login 6)" "$(col login 8)" "$(awk -F'\t' '$2 == "login" && $9 > m { m = $9 } END { printf "%.0f", m / 1024 }' "$OUT/results.tsv")"
   printf '| refreshes (wrk -c%s, full rotations) | %s (%s) | %s | %s | %s | %s | %s |\n' "$RCONNS" "$REFRESH" "$(col refresh 3)" "$(med refresh 4)" "$(med refresh 5)" "$(col refresh 6)" "$(col refresh 8)" "$(awk -F'\t' '$2 == "refresh" && $9 > m { m = $9 } END { printf "%.0f", m / 1024 }' "$OUT/results.tsv")"
   printf '| pgbench, the refresh SQL (-c%s -j2 -M prepared) | %s (%s) | avg %s | - | - | %s | - |\n' "$PGCLIENTS" "$PG" "$(col pgbench-refresh-sql 3)" "$(med pgbench-refresh-sql 4)" "$(col pgbench-refresh-sql 8)"
   echo
@@ -167,5 +179,7 @@ LOGIN="$(med login 3)" REFRESH="$(med refresh 3)" PG="$(med pgbench-refresh-sql 
     printf "- RS256 signature (SHA256withRSA 2048, JDK provider, one thread): %s ms -> %d cores alone sign at most %.0f access tokens/s.\n", sg, c, c * 1000 / sg }'
   awk -v s="$(med refresh 10)" -v b="$(med refresh 11)" -v g="$(med pgbench-refresh-sql 11)" -v sg="$SIGN_MS" 'BEGIN {
     printf "- CPU per refresh (medians): auth service %s ms (of which one RS256 signature, %s ms), its PostgreSQL backends %s ms; PostgreSQL per pgbench transaction of the same SQL: %s ms.\n", s, sg, b, g }'
+  awk '{ match($0, /outcome="[^"]*"/); o = substr($0, RSTART + 9, RLENGTH - 10); if ($2 > 0) { t = t s o " " $2 + 0; s = ", " } }
+       END { if (t != "") print "- Login answers over the whole run, warm-up included: " t "." }' "$OUT/login-outcomes.txt"
 } >"$OUT/summary.md"
 cat "$OUT/summary.md"

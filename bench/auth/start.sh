@@ -6,7 +6,9 @@
 # Usage: bench/auth/start.sh
 # Environment: BENCH_RUN_DIR (default /tmp/portcullis-bench), JAVA (default java),
 #   BENCH_JAVA_OPTS and AUTH_JAVA_OPTS (JVM options), AUTH_JAR (default: this checkout's built jar),
-#   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres), BENCH_DB (portcullis_bench).
+#   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres), BENCH_DB (portcullis_bench),
+#   BENCH_START_TIMEOUT (seconds to wait for the first 200, default 120; the service is stopped
+#   if it is not up by then).
 # Writes auth.pid, auth.log and the start-up time (launch to the first 200 from
 # /.well-known/jwks.json, i.e. migrations run and a signing key present) into startup.tsv.
 set -euo pipefail
@@ -41,10 +43,11 @@ nohup "$JAVA" ${BENCH_JAVA_OPTS:-} ${AUTH_JAVA_OPTS:-} -jar "$jar" \
   >"$RUN/auth.log" 2>&1 &
 pid=$!
 echo "$pid" >"$RUN/auth.pid"
-deadline=$((SECONDS + 120))
+limit="${BENCH_START_TIMEOUT:-120}"
+deadline=$((SECONDS + limit))
 until [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' http://127.0.0.1:9320/.well-known/jwks.json || true)" = 200 ]; do
   kill -0 "$pid" 2>/dev/null || { echo "auth service exited; see $RUN/auth.log" >&2; exit 1; }
-  [ "$SECONDS" -lt "$deadline" ] || { echo "auth service not up within 120 s" >&2; exit 1; }
+  [ "$SECONDS" -lt "$deadline" ] || { kill "$pid" 2>/dev/null; echo "auth service not up within $limit s" >&2; exit 1; }
   sleep 0.02
 done
 ms=$(( $(date +%s%3N) - t0 ))

@@ -1,5 +1,6 @@
 package dev.portcullis.auth.token;
 
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +48,8 @@ public class AccessTokenIssuer implements DisposableBean {
 
 	private final AuthProperties properties;
 
+	private final SigningProvider provider;
+
 	private final Scheduler signing = Schedulers.newBoundedElastic(2 * Runtime.getRuntime().availableProcessors(), 10_000,
 			"jwt-sign", 60, true);
 
@@ -55,11 +58,13 @@ public class AccessTokenIssuer implements DisposableBean {
 	/** The signer and header of the key that signed last: built once per key, not per token. */
 	private volatile Prepared prepared;
 
-	AccessTokenIssuer(KeyRing keys, Randoms randoms, Clock clock, AuthProperties properties, MeterRegistry registry) {
+	AccessTokenIssuer(KeyRing keys, Randoms randoms, Clock clock, AuthProperties properties, SigningProvider provider,
+			MeterRegistry registry) {
 		this.keys = keys;
 		this.randoms = randoms;
 		this.clock = clock;
 		this.properties = properties;
+		this.provider = provider;
 		this.signingTimer = Timer.builder("portcullis.auth.signing")
 			.description("Time to sign one access token")
 			.publishPercentileHistogram()
@@ -111,8 +116,8 @@ public class AccessTokenIssuer implements DisposableBean {
 	}
 
 	/**
-	 * The signer (its RSA private key converted from the JWK once) and the header of
-	 * {@code key}, reused while the same key signs. The header is kept in its parsed form, which
+	 * The signer (its RSA private key converted from the JWK once, into the signing provider's
+	 * own key) and the header of {@code key}, reused while the same key signs. The header is kept in its parsed form, which
 	 * carries its own base64url encoding, so it is not serialised again for every token.
 	 */
 	private Prepared prepared(SigningKey key) throws JOSEException {
@@ -120,10 +125,17 @@ public class AccessTokenIssuer implements DisposableBean {
 		if (current == null || current.key() != key) {
 			JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.kid()).type(TYPE).build();
 			try {
-				current = new Prepared(key, new RSASSASigner(key.jwk()), JWSHeader.parse(header.toBase64URL()));
+				RSASSASigner signer = new RSASSASigner(this.provider.translate(key.jwk().toRSAPrivateKey()));
+				if (this.provider.provider() != null) {
+					signer.getJCAContext().setProvider(this.provider.provider());
+				}
+				current = new Prepared(key, signer, JWSHeader.parse(header.toBase64URL()));
 			}
 			catch (java.text.ParseException ex) {
 				throw new JOSEException("The header of key " + key.kid() + " does not parse", ex);
+			}
+			catch (GeneralSecurityException ex) {
+				throw new JOSEException("Key " + key.kid() + " cannot be used by " + this.provider.name(), ex);
 			}
 			this.prepared = current;
 		}

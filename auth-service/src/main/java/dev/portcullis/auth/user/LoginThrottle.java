@@ -17,7 +17,6 @@ import dev.portcullis.auth.AuthException;
 import dev.portcullis.auth.ErrorCode;
 import dev.portcullis.auth.config.AuthProperties;
 import dev.portcullis.auth.user.AttemptBudgetRepository.Budget;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -41,10 +40,11 @@ import org.springframework.stereotype.Component;
  * </ul>
  * A registration takes one from its client's registration budget per window. A password change's
  * check of the current password takes one from a back-off per user. The attempt is taken before
- * the check, by one conditional statement per budget, so parallel guesses cannot overshoot; a
- * success gives its own attempt back and clears its own device back-off, never the account's run,
- * which others' guesses made; a failure keeps it; a check that never ran (the hashing pool was
- * full) gives everything back.
+ * the check, by one conditional statement for every budget whose row exists (each row decided on
+ * its own, so parallel guesses cannot overshoot) or else one statement per budget; a success
+ * gives its own attempts back and clears its own device back-off, never the account's run, which
+ * others' guesses made, in one statement; a failure keeps it; a check that never ran (the hashing
+ * pool was full) gives everything back.
  */
 @Component
 class LoginThrottle {
@@ -83,6 +83,24 @@ class LoginThrottle {
 	Mono<Reservation> reserveLogin(String email, String clientIp, boolean lastLoginAddress, Instant now) {
 		Instant at = now.truncatedTo(ChronoUnit.MICROS);
 		String backOff = lastLoginAddress ? "device:" + email + " " + deviceKey(clientIp) : "account:" + email;
+		List<Window> windows = new ArrayList<>(2);
+		if (!lastLoginAddress) {
+			windows.add(globalWindow());
+		}
+		if (clientIp != null) {
+			windows.add(new Window("client:" + clientKey(clientIp), this.settings.clientFailures(), this.settings.clientWindow()));
+		}
+		return reserveAtOnce(windows, backOff, lastLoginAddress, at)
+			.switchIfEmpty(Mono.defer(() -> reserveOneByOne(email, clientIp, backOff, lastLoginAddress, at)));
+	}
+
+	/**
+	 * {@link #reserveLogin} budget by budget: the global budget first, whose state sets the
+	 * client's limit, then each in turn. Taken when {@link #reserveAtOnce} did not take them all:
+	 * a bucket without a row yet, a budget used up, the service under attack.
+	 */
+	private Mono<Reservation> reserveOneByOne(String email, String clientIp, String backOff, boolean lastLoginAddress,
+			Instant at) {
 		Mono<List<Taken>> global = lastLoginAddress ? Mono.just(List.of()) : takeGlobal(at);
 		return global.flatMap((taken) -> {
 			if (clientIp == null) {
@@ -95,6 +113,74 @@ class LoginThrottle {
 			return reserve(taken, List.of(new Window("client:" + clientKey(clientIp), limit, this.settings.clientWindow())),
 					backOff, lastLoginAddress, at);
 		});
+	}
+
+	/**
+	 * Takes an attempt from every window and the back-off in one statement. What it could not
+	 * take (a bucket without a row, a budget used up) is then taken budget by budget, which
+	 * tells which refused and how long to wait. Empty, with whatever it took given back, when
+	 * the global budget was not taken: that may mean an attack, which sets the client's limit,
+	 * so {@link #reserveOneByOne} decides from the start.
+	 */
+	private Mono<Reservation> reserveAtOnce(List<Window> windows, String backOffBucket, boolean ownBackOff, Instant now) {
+		List<AttemptBudgetRepository.WindowTake> takes = new ArrayList<>(windows.size());
+		for (Window window : windows) {
+			takes.add(new AttemptBudgetRepository.WindowTake(window.bucket(), window.startAt(now), window.limit()));
+		}
+		AttemptBudgetRepository.BackOffTake backOff = new AttemptBudgetRepository.BackOffTake(backOffBucket,
+				now.minus(FORGET_AFTER), this.settings.freeAttempts(), blocksFrom(now));
+		return this.budgets.takeAll(takes, backOff, now).collectList().flatMap((took) -> {
+			Budget next = null;
+			List<Taken> taken = new ArrayList<>(windows.size());
+			List<Window> missing = new ArrayList<>(windows);
+			for (AttemptBudgetRepository.Took row : took) {
+				if (row.bucket().equals(backOffBucket)) {
+					next = new Budget(row.attempts(), now, delayAfter(row.attempts()).map(now::plus).orElse(null));
+				}
+				for (Window window : windows) {
+					if (window.bucket().equals(row.bucket())) {
+						taken.add(new Taken(window.bucket(), window.startAt(now)));
+						missing.remove(window);
+					}
+				}
+			}
+			Budget step = next;
+			BackOff backOffTaken = (step != null) ? new BackOff(backOffBucket, step) : null;
+			if (missing.stream().anyMatch((window) -> window.bucket().equals(GLOBAL))) {
+				return this.budgets
+					.settle(taken, (backOffTaken != null) ? backOffBucket : null, step, false, this.settings.freeAttempts())
+					.then(Mono.empty());
+			}
+			if (missing.isEmpty() && backOffTaken != null) {
+				return Mono.just(new Reservation(List.copyOf(taken), backOffTaken, ownBackOff));
+			}
+			Mono<BackOff> advanced = (backOffTaken != null) ? Mono.just(backOffTaken)
+					: Mono.defer(() -> advance(backOffBucket, now, MAX_TRIES));
+			return take(missing, 0, List.copyOf(taken), now)
+				.flatMap((all) -> advanced.map((stepped) -> new Reservation(all, stepped, ownBackOff))
+					.onErrorResume((ex) -> giveBack(all).onErrorResume((failed) -> Mono.empty()).then(Mono.error(ex))))
+				.onErrorResume((ex) -> (backOffTaken != null)
+						? this.budgets.settle(List.of(), backOffBucket, step, false, this.settings.freeAttempts())
+							.onErrorResume((failed) -> Mono.empty())
+							.then(Mono.error(ex))
+						: Mono.error(ex));
+		});
+	}
+
+	/** Until when the n-th attempt of a back-off run blocks it, from the free attempts on, up to the longest delay. */
+	private List<Instant> blocksFrom(Instant now) {
+		List<Instant> blocks = new ArrayList<>();
+		for (int attempts = this.settings.freeAttempts();; attempts++) {
+			Duration delay = delayAfter(attempts).orElseThrow();
+			blocks.add(now.plus(delay));
+			if (delay.equals(this.settings.maxDelay()) || attempts - this.settings.freeAttempts() >= 30) {
+				return blocks;
+			}
+		}
+	}
+
+	private Window globalWindow() {
+		return new Window(GLOBAL, this.settings.globalFailures(), this.settings.globalWindow());
 	}
 
 	/**
@@ -117,7 +203,7 @@ class LoginThrottle {
 	 * when it is used up or the service is under attack already.
 	 */
 	private Mono<List<Taken>> takeGlobal(Instant now) {
-		Window global = new Window(GLOBAL, this.settings.globalFailures(), this.settings.globalWindow());
+		Window global = globalWindow();
 		Instant start = global.startAt(now);
 		return takeFromWindow(global, start, now).flatMap((taken) -> taken ? Mono.just(List.of(new Taken(GLOBAL, start)))
 				: this.budgets.blockUntil(GLOBAL, now, now.plus(this.settings.clientWindow())).thenReturn(List.<Taken>of()));
@@ -125,7 +211,10 @@ class LoginThrottle {
 
 	/** Takes an attempt for checking the current password of a password change. */
 	Mono<Reservation> reservePasswordCheck(UUID userId, Instant now) {
-		return reserve(List.of(), List.of(), "password:" + userId, true, now.truncatedTo(ChronoUnit.MICROS));
+		Instant at = now.truncatedTo(ChronoUnit.MICROS);
+		String bucket = "password:" + userId;
+		return reserveAtOnce(List.of(), bucket, true, at)
+			.switchIfEmpty(Mono.defer(() -> reserve(List.of(), List.of(), bucket, true, at)));
 	}
 
 	/**
@@ -134,9 +223,10 @@ class LoginThrottle {
 	 * is everyone's, and clearing it would hand whoever is guessing a fresh set of free attempts.
 	 */
 	Mono<Void> succeeded(Reservation reservation) {
-		return reservation.ownBackOff()
-				? giveBack(reservation.windows()).then(this.budgets.delete(reservation.backOff().bucket()))
-				: abandoned(reservation);
+		return reservation.ownBackOff() ? this.budgets
+			.settle(reservation.windows(), reservation.backOff().bucket(), reservation.backOff().next(), true,
+					this.settings.freeAttempts())
+			.then() : abandoned(reservation);
 	}
 
 	/**
@@ -150,12 +240,15 @@ class LoginThrottle {
 			.orElse(Mono.empty());
 	}
 
-	/** The password was never checked: gives everything back, unless others have moved the back-off on since. */
+	/**
+	 * The password was never checked, or was right from an address whose back-off is not its own:
+	 * gives every attempt back, in one statement, and lifts the back-off's block if nobody has
+	 * taken an attempt since.
+	 */
 	Mono<Void> abandoned(Reservation reservation) {
 		BackOff backOff = reservation.backOff();
-		Mono<Long> undo = (backOff.seen() != null) ? this.budgets.replace(backOff.bucket(), backOff.next(), backOff.seen())
-				: this.budgets.delete(backOff.bucket(), backOff.next());
-		return giveBack(reservation.windows()).then(undo).then();
+		return this.budgets.settle(reservation.windows(), backOff.bucket(), backOff.next(), false, this.settings.freeAttempts())
+			.then();
 	}
 
 	/**
@@ -280,7 +373,7 @@ class LoginThrottle {
 	}
 
 	private Mono<Void> giveBack(List<Taken> taken) {
-		return Flux.fromIterable(taken).concatMap((t) -> this.budgets.giveBackToWindow(t.bucket(), t.windowStart())).then();
+		return this.budgets.settle(taken, null, null, false, this.settings.freeAttempts()).then();
 	}
 
 	/**
@@ -299,7 +392,7 @@ class LoginThrottle {
 					: this.budgets.insert(bucket, next).onErrorResume(DataIntegrityViolationException.class, (ex) -> Mono.just(0L));
 			return written.flatMap((rows) -> {
 				if (rows > 0) {
-					return Mono.just(new BackOff(bucket, seen.orElse(null), next));
+					return Mono.just(new BackOff(bucket, next));
 				}
 				return (triesLeft > 1) ? advance(bucket, now, triesLeft - 1) : Mono.error(tooMany(Duration.ofSeconds(1)));
 			});
@@ -322,8 +415,8 @@ class LoginThrottle {
 	record Taken(String bucket, Instant windowStart) {
 	}
 
-	/** A back-off bucket moved from {@code seen} (null: no row) to {@code next}. */
-	record BackOff(String bucket, Budget seen, Budget next) {
+	/** A back-off bucket moved to {@code next} by an attempt. */
+	record BackOff(String bucket, Budget next) {
 	}
 
 	/** A fixed-window budget: {@code limit} attempts per {@code length}, windows aligned to the epoch. */

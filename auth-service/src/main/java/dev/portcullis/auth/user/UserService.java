@@ -96,7 +96,7 @@ public class UserService {
 						.flatMap((reservation) -> checked(reservation,
 								this.hasher.verify(password, user.map(User::passwordHash).orElse(null)))
 							.flatMap((verification) -> (user.isPresent() && verification.matched())
-									? succeeded(reservation, user.get(), password, verification, clientIp, now)
+									? succeeded(reservation, account.get(), password, verification, clientIp, now)
 									: failed(reservation,
 											new AuthException(ErrorCode.INVALID_CREDENTIALS, "Email or password is not correct"))));
 				});
@@ -150,12 +150,15 @@ public class UserService {
 			.then(Mono.error(ex)));
 	}
 
-	private Mono<User> succeeded(LoginThrottle.Reservation reservation, User user, String password,
+	private Mono<User> succeeded(LoginThrottle.Reservation reservation, UserRepository.LoginAccount account, String password,
 			PasswordHasher.Verification verification, String clientIp, Instant now) {
+		User user = account.user();
 		Mono<Void> rehashed = (verification == PasswordHasher.Verification.MATCHED_NEEDS_REHASH)
 				? this.hasher.hash(password).flatMap((hash) -> this.users.updatePasswordHash(user.id(), hash, now)).then()
 				: Mono.empty();
-		Mono<Void> remembered = (clientIp != null) ? this.users.recordLogin(user.id(), clientIp) : Mono.empty();
+		// written only when it changes: a login from the same address costs no statement for it
+		Mono<Void> remembered = (clientIp != null && !clientIp.equals(account.lastLoginIp()))
+				? this.users.recordLogin(user.id(), clientIp) : Mono.empty();
 		return this.throttle.succeeded(reservation).then(rehashed).then(remembered).thenReturn(user);
 	}
 
