@@ -114,6 +114,13 @@ public class LeanPathAutoConfiguration {
 		if (environment.getProperty(TracingSwitch.ACTIVE, Boolean.class, false)) {
 			reasons.add("tracing is on");
 		}
+		// the lean path runs the path guard and CORS always: switched off, the full chain (where
+		// the switches remove the filters) stays the one place that decides without them
+		for (String guard : List.of("portcullis.gateway.path-guard.enabled", "portcullis.gateway.cors.enabled")) {
+			if (!environment.getProperty(guard, Boolean.class, true)) {
+				reasons.add(guard + "=false");
+			}
+		}
 		if (!gateway.getDefaultFilters().isEmpty()) {
 			reasons.add("default-filters are set");
 		}
