@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 
 import dev.portcullis.contract.forwarding.TrustedProxies;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
@@ -26,12 +27,20 @@ public final class ClientAddresses {
 	 * @return the client's address, or {@code null} when the peer is not known
 	 */
 	public InetAddress of(ServerHttpRequest request) {
-		InetSocketAddress remote = request.getRemoteAddress();
+		return of(request.getRemoteAddress(), request.getHeaders());
+	}
+
+	/**
+	 * @param remote the TCP peer, or {@code null} when not known
+	 * @param headers the request's headers as received
+	 * @return the client's address, or {@code null} when the peer is not known
+	 */
+	public InetAddress of(InetSocketAddress remote, HttpHeaders headers) {
 		InetAddress peer = (remote != null) ? remote.getAddress() : null;
 		if (this.proxies.isEmpty()) {
 			return peer;
 		}
-		return this.proxies.client(peer, request.getHeaders().getOrEmpty(TrustedProxies.X_FORWARDED_FOR));
+		return this.proxies.client(peer, headers.getOrEmpty(TrustedProxies.X_FORWARDED_FOR));
 	}
 
 }

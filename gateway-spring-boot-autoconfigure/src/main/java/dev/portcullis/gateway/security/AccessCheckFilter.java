@@ -2,12 +2,10 @@ package dev.portcullis.gateway.security;
 
 import java.util.List;
 
-import reactor.core.publisher.Mono;
-
-import dev.portcullis.gateway.metrics.Decision;
 import dev.portcullis.gateway.metrics.DecisionMeter;
 import dev.portcullis.gateway.revocation.RevocationList;
 import dev.portcullis.gateway.route.RoutePolicy;
+import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -20,62 +18,37 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * The access check on every routed request, ahead of the route's own filters: a protected
- * route needs a verified access cookie whose session, user and key the revocation feed has not
- * revoked ({@code session_revoked}; a withdrawn key alone is {@code key_withdrawn}, which a
- * refresh cures), and every route, public or not, has client-sent
- * identity headers and the auth cookies removed before the request goes upstream.
- *
- * <p>Public routes are not checked at all, so a stale cookie never breaks a login page; they
- * receive no identity headers.
- *
- * <p>The revocation check runs after the verifier on every request, cache hit or not, so a
- * token verified before its session ended is refused from the moment the feed says so. It is
- * an in-memory lookup: no I/O on the request path.
- *
- * <p>Requests let through are counted here ({@code allowed}, {@code public}); refusals are
- * counted where they become HTTP.
+ * The {@link AccessDecision} on every request routed by Spring Cloud Gateway's chain, ahead of
+ * the route's own filters: the request goes on with the upstream headers the decision wrote, and
+ * the verified identity as an exchange attribute for later steps (the WebSocket guard).
  */
 class AccessCheckFilter implements GlobalFilter, Ordered {
 
 	/** After the CSRF check, before anything that routes. */
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 20;
 
-	private final AccessTokenConverter converter;
-
-	private final AccessTokenVerifier verifier;
+	private final AccessDecision decision;
 
 	private final RoutePolicy routes;
-
-	private final RevocationList revocations;
-
-	private final RequestIdentity identity;
-
-	private final DecisionMeter decisions;
 
 	public AccessCheckFilter(AccessTokenConverter converter, AccessTokenVerifier verifier,
 			RevocationList revocations, RoutePolicy routes, List<String> identityHeaders, List<String> authCookies,
 			DecisionMeter decisions) {
-		this.decisions = decisions;
-		this.converter = converter;
-		this.verifier = verifier;
-		this.revocations = revocations;
+		this(new AccessDecision(converter.cookieName(), verifier, revocations, routes, identityHeaders, authCookies,
+				decisions), routes);
+	}
+
+	AccessCheckFilter(AccessDecision decision, RoutePolicy routes) {
+		this.decision = decision;
 		this.routes = routes;
-		this.identity = new RequestIdentity(identityHeaders, authCookies);
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-		if (this.routes.isPublic(route, exchange.getRequest().getPath().pathWithinApplication())) {
-			this.decisions.record(route, Decision.PUBLIC);
-			return chain.filter(withIdentity(exchange, route, null, null));
-		}
-		return this.converter.convert(exchange)
-			.switchIfEmpty(Mono.error(TokenRejectedException::missing))
-			.flatMap((token) -> this.verifier.verify(token)
-				.onErrorMap(TokenRejectedException.class, this::withdrawnIfKnown)
-				.flatMap((access) -> forwardUnlessRevoked(exchange, chain, route, token, access)));
+		boolean isPublic = this.routes.isPublic(route, exchange.getRequest().getPath().pathWithinApplication());
+		return this.decision.admit(route, isPublic, exchange.getRequest().getHeaders())
+			.flatMap((admission) -> chain.filter(withIdentity(exchange, route, admission)));
 	}
 
 	@Override
@@ -83,35 +56,14 @@ class AccessCheckFilter implements GlobalFilter, Ordered {
 		return ORDER;
 	}
 
-	private Mono<Void> forwardUnlessRevoked(ServerWebExchange exchange, GatewayFilterChain chain, Route route,
-			String token, VerifiedAccess access) {
-		String refusal = this.revocations.refusal(access.userId(), access.sessionId(), access.keyId(),
-				access.issuedAtMillis());
-		if (refusal != null) {
-			return Mono.error(TokenRejectedException.ofRefusal(refusal));
-		}
-		this.decisions.record(route, Decision.ALLOWED);
-		return chain.filter(withIdentity(exchange, route, token, access));
-	}
-
-	/**
-	 * Once the withdrawn key has left the JWK Set, its tokens no longer verify at all: still
-	 * {@code key_withdrawn} (refresh), not {@code token_invalid} (log in), while the feed remembers
-	 * the key, which is as long as any token it signed can live.
-	 */
-	private TokenRejectedException withdrawnIfKnown(TokenRejectedException rejected) {
-		return this.revocations.withdrew(rejected.unknownKeyId()) ? TokenRejectedException.keyWithdrawn() : rejected;
-	}
-
-	private ServerWebExchange withIdentity(ServerWebExchange exchange, Route route, String token,
-			VerifiedAccess access) {
-		if (access != null) {
+	private ServerWebExchange withIdentity(ServerWebExchange exchange, Route route,
+			AccessDecision.Admission admission) {
+		if (admission.access() != null) {
 			// what later steps (the WebSocket guard) need to know about the caller
-			exchange.getAttributes().put(VerifiedAccess.ATTRIBUTE, access);
+			exchange.getAttributes().put(VerifiedAccess.ATTRIBUTE, admission.access());
 		}
 		ServerHttpRequest request = exchange.getRequest();
-		HttpHeaders upstream = this.identity.upstreamHeaders(request.getHeaders(),
-				this.routes.forwardsAuthCookies(route), this.routes.forwardsToken(route), token, access);
+		HttpHeaders upstream = this.decision.upstreamHeaders(request.getHeaders(), route, admission);
 		return exchange.mutate().request(new UpstreamRequest(request, upstream)).build();
 	}
 

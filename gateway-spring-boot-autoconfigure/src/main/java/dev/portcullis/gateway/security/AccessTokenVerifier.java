@@ -160,6 +160,29 @@ public final class AccessTokenVerifier {
 		return Mono.just(access);
 	}
 
+	/**
+	 * Parses a compact JWS; a segment that is valid JSON but no object ({@code null}, as in
+	 * {@code bnVsbA.e30.sig}) makes the library throw a {@link NullPointerException}, which is as
+	 * invalid a token as any other parse failure.
+	 */
+	private static SignedJWT parse(String token) throws ParseException {
+		try {
+			return SignedJWT.parse(token);
+		}
+		catch (RuntimeException ex) {
+			throw new ParseException("Not a JWS: " + ex.getClass().getSimpleName(), 0);
+		}
+	}
+
+	private static JWTClaimsSet claimsOf(SignedJWT jwt) throws ParseException {
+		try {
+			return jwt.getJWTClaimsSet();
+		}
+		catch (RuntimeException ex) {
+			throw new ParseException("No claims object: " + ex.getClass().getSimpleName(), 0);
+		}
+	}
+
 	private SignedJWT precheck(String token) {
 		if (token.length() > this.settings.maxTokenSize() || !CompactJws.isCanonical(token)) {
 			throw TokenRejectedException.invalid();
@@ -167,8 +190,8 @@ public final class AccessTokenVerifier {
 		SignedJWT jwt;
 		JWTClaimsSet claims;
 		try {
-			jwt = SignedJWT.parse(token);
-			claims = jwt.getJWTClaimsSet();
+			jwt = parse(token);
+			claims = claimsOf(jwt);
 			this.rules.checkHeader(jwt.getHeader());
 		}
 		catch (ParseException ex) {

@@ -56,6 +56,12 @@ final class RequestIdentity {
 	 */
 	HttpHeaders upstreamHeaders(HttpHeaders incoming, boolean keepAuthCookies, boolean forwardToken, String token,
 			VerifiedAccess access) {
+		return new HttpHeaders(new Netty4HeadersAdapter(upstream(incoming, keepAuthCookies, forwardToken, token, access)));
+	}
+
+	/** The same as {@link #upstreamHeaders}, as the Netty map an HTTP client sends. */
+	io.netty.handler.codec.http.HttpHeaders upstream(HttpHeaders incoming, boolean keepAuthCookies,
+			boolean forwardToken, String token, VerifiedAccess access) {
 		io.netty.handler.codec.http.HttpHeaders upstream = new DefaultHttpHeaders();
 		incoming.forEach((name, values) -> {
 			if (isIdentityHeader(name) || (forwardToken && HttpHeaders.AUTHORIZATION.equalsIgnoreCase(name))) {
@@ -87,7 +93,7 @@ final class RequestIdentity {
 				upstream.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
 			}
 		}
-		return new HttpHeaders(new Netty4HeadersAdapter(upstream));
+		return upstream;
 	}
 
 	private boolean isIdentityHeader(String name) {
