@@ -38,12 +38,12 @@ import org.springframework.web.server.ServerWebExchange;
  * its own filters add them and this pass leaves them alone (but for {@code X-Forwarded-For},
  * which is always the one entry above).
  *
- * <p>The proxy's routing filter runs this in place of those four filters. WebSocket upgrades go
- * through Spring Cloud Gateway's routing filter, which runs all of them and then this one
- * ({@link Ordered#LOWEST_PRECEDENCE}); on headers they already cleaned it changes nothing but
+ * <p>The lean path runs this in place of those four filters. Requests on Spring Cloud Gateway's
+ * chain go through its routing filters (HTTP and WebSocket), which run all of them and then this
+ * one ({@link Ordered#LOWEST_PRECEDENCE}); on headers they already cleaned it changes nothing but
  * setting {@code X-Forwarded-For}.
  */
-class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
+public class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 
 	static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
@@ -75,6 +75,15 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 
 	/** The same headers as {@link #filter}, as the Netty map the HTTP client sends. */
 	io.netty.handler.codec.http.HttpHeaders upstream(HttpHeaders input, ServerWebExchange exchange) {
+		return upstream(input, this.clients.of(exchange.getRequest()));
+	}
+
+	/**
+	 * The same headers as {@link #filter}, for a client whose address is already known.
+	 * @param input the headers as the route's filters left them
+	 * @param client the client's address ({@link ClientAddresses}), or {@code null} when not known
+	 */
+	public io.netty.handler.codec.http.HttpHeaders upstream(HttpHeaders input, InetAddress client) {
 		List<String> connectionOptions = HopByHop.connectionOptions(input);
 		boolean dropContentLength = isChunked(input.getFirst(HttpHeaders.TRANSFER_ENCODING))
 				&& input.containsHeader(HttpHeaders.CONTENT_LENGTH);
@@ -86,7 +95,6 @@ class UpstreamRequestHeaders implements HttpHeadersFilter, Ordered {
 			}
 			upstream.add(name, values);
 		});
-		InetAddress client = this.clients.of(exchange.getRequest());
 		if (client != null) {
 			upstream.set(X_FORWARDED_FOR, client.getHostAddress());
 		}

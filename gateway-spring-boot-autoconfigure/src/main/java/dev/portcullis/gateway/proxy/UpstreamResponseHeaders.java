@@ -17,22 +17,22 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The upstream's response headers without its hop-by-hop headers, as Spring Cloud Gateway's
- * {@code RemoveHopByHopHeadersFilter} answers them. As a filter, it removes them in place: the
- * routing filter hands over a fresh copy of its own, so a second copy buys nothing. Without
- * tracing the routing filter does not copy at all, and calls {@link #copy} instead.
+ * {@code RemoveHopByHopHeadersFilter} answers them. As a filter on Spring Cloud Gateway's routing
+ * filter, it removes them in place: that filter hands over a fresh copy of its own, so a second
+ * copy buys nothing. The lean path does not copy at all, and calls {@link #copy} instead.
  *
  * <p>Also without any {@code Set-Cookie} that would set one of the auth cookies, unless the route
  * has {@code forward-auth-cookies: true} (the auth service's, which sets them): any other upstream
  * could otherwise plant a session of its choosing in the browser, or clear the user's.
  */
-class UpstreamResponseHeaders implements HttpHeadersFilter {
+public class UpstreamResponseHeaders implements HttpHeadersFilter {
 
 	private final RoutePolicy routes;
 
 	/** The auth cookies' names, lower case: a cookie name is compared ignoring case. */
 	private final Set<String> authCookies;
 
-	UpstreamResponseHeaders(RoutePolicy routes, List<String> authCookies) {
+	public UpstreamResponseHeaders(RoutePolicy routes, List<String> authCookies) {
 		this.routes = routes;
 		this.authCookies = Set.copyOf(authCookies.stream().map((name) -> name.toLowerCase(Locale.ROOT)).toList());
 	}
@@ -70,6 +70,15 @@ class UpstreamResponseHeaders implements HttpHeadersFilter {
 	 */
 	Set<String> copy(io.netty.handler.codec.http.HttpHeaders received, HttpHeaders response,
 			ServerWebExchange exchange) {
+		return copy(received, response, exchange.<Route>getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR));
+	}
+
+	/**
+	 * The same as {@link #copy(io.netty.handler.codec.http.HttpHeaders, HttpHeaders, ServerWebExchange)}
+	 * for a request on {@code route}.
+	 * @return the names added
+	 */
+	public Set<String> copy(io.netty.handler.codec.http.HttpHeaders received, HttpHeaders response, Route route) {
 		List<String> connectionOptions = HopByHop.connectionOptions(received.getAll(HttpHeaders.CONNECTION));
 		Set<String> added = new LinkedHashSet<>();
 		boolean contentLength = false;
@@ -80,7 +89,7 @@ class UpstreamResponseHeaders implements HttpHeadersFilter {
 				continue;
 			}
 			if (HttpHeaders.SET_COOKIE.equalsIgnoreCase(name) && setsAuthCookie(header.getValue())) {
-				mayPlant = (mayPlant != null) ? mayPlant : mayPlantAuthCookies(exchange);
+				mayPlant = (mayPlant != null) ? mayPlant : this.routes.forwardsAuthCookies(route);
 				if (!mayPlant) {
 					continue;
 				}
