@@ -15,8 +15,9 @@ import java.util.Set;
 
 /**
  * One request written byte for byte on a fresh connection to a gateway, and everything the
- * gateway answered: interim (1xx) responses, the final status line and header lines exactly as
- * sent, the body (decoded when chunked) and whether the answer ended early.
+ * gateway answered: interim (1xx) responses, the final status line, the header lines as sent
+ * (names lower-cased: HTTP reads them case-insensitively), the body (decoded when chunked) and
+ * whether the answer ended early.
  */
 final class RawExchange {
 
@@ -30,7 +31,8 @@ final class RawExchange {
 	 * What the client saw.
 	 * @param interim the status lines of 1xx responses, in order
 	 * @param statusLine the final status line
-	 * @param headers the final header lines as sent, without the nondeterministic ones
+	 * @param headers the final header lines in order, names lower-cased, without the
+	 * nondeterministic ones
 	 * @param body the body bytes (decoded when chunked)
 	 * @param chunked whether the body came chunked
 	 * @param truncated whether the connection ended before the body did
@@ -115,7 +117,8 @@ final class RawExchange {
 		for (int i = 1; i < lines.length; i++) {
 			String name = lines[i].substring(0, Math.max(lines[i].indexOf(':'), 0)).toLowerCase(Locale.ROOT);
 			if (!NONDETERMINISTIC_RESPONSE_HEADERS.contains(name)) {
-				headers.add(lines[i]);
+				// names compared as HTTP reads them, case-insensitively (RFC 9110 §5.1); values exactly
+				headers.add(name + lines[i].substring(name.length()));
 			}
 		}
 		int status = Integer.parseInt(lines[0].split(" ")[1]);
