@@ -9,6 +9,7 @@ import dev.portcullis.gateway.client.ClientAddresses;
 import dev.portcullis.gateway.core.CorsPolicy;
 import dev.portcullis.gateway.core.CsrfPolicy;
 import dev.portcullis.gateway.core.PathGuard;
+import dev.portcullis.gateway.core.RequestView;
 import dev.portcullis.gateway.proxy.UpstreamRequestHeaders;
 import dev.portcullis.gateway.proxy.UpstreamResponseHeaders;
 import dev.portcullis.gateway.security.AccessDecision;
@@ -117,7 +118,8 @@ final class LeanPath implements NettyRouteProvider {
 		String rawPath = (question < 0) ? uri : uri.substring(0, question);
 		String rawQuery = (question < 0) ? null : uri.substring(question + 1);
 		HttpHeaders headers = new HttpHeaders(new Netty4HeadersAdapter(request.requestHeaders()));
-		LeanRequest lean = new LeanRequest(HttpMethod.valueOf(request.method().name()), rawPath, rawQuery, headers);
+		RequestView lean = new RequestView(HttpMethod.valueOf(request.method().name()), rawPath, rawQuery, headers,
+				request.remoteAddress());
 		LeanRoutes.Match match = this.routes.match(lean);
 		if (match == null) {
 			return false;
@@ -152,7 +154,7 @@ final class LeanPath implements NettyRouteProvider {
 			// not expected: Reactor Netty calls the handler right after its predicate
 			return Mono.error(new IllegalStateException("Lean path handler called without its match"));
 		}
-		LeanRequest lean = pending.lean();
+		RequestView lean = pending.lean();
 		Route route = pending.match().route().route();
 		String origin = lean.headers().getFirst(HttpHeaders.ORIGIN);
 		if (origin != null && CorsPolicy.isPreflight(lean.method(), lean.headers())) {
@@ -171,7 +173,7 @@ final class LeanPath implements NettyRouteProvider {
 	}
 
 	private Mono<Void> decideAndProxy(HttpServerRequest request, HttpServerResponse response, Pending pending) {
-		LeanRequest lean = pending.lean();
+		RequestView lean = pending.lean();
 		GatewayException refused = (this.csrf != null) ? this.csrf.checkUnsafe(lean.method(), lean.headers()) : null;
 		if (refused != null) {
 			return Mono.error(refused);
@@ -184,7 +186,7 @@ final class LeanPath implements NettyRouteProvider {
 
 	private Mono<Void> proxy(HttpServerRequest request, HttpServerResponse response, Pending pending,
 			AccessDecision.Admission admission) {
-		LeanRequest lean = pending.lean();
+		RequestView lean = pending.lean();
 		LeanRoute route = pending.match().route();
 		io.netty.handler.codec.http.HttpHeaders identified = this.access.upstreamNettyHeaders(lean.headers(),
 				route.route(), admission);
@@ -193,7 +195,7 @@ final class LeanPath implements NettyRouteProvider {
 			step.apply(stepped);
 		}
 		io.netty.handler.codec.http.HttpHeaders outgoing = this.requestHeaders.upstream(stepped,
-				this.clients.of(request.remoteAddress(),
+				this.clients.of(lean.remoteAddress(),
 				lean.headers()));
 		// the client sets Host from the upstream's URL
 		outgoing.remove(HttpHeaderNames.HOST);
@@ -269,7 +271,7 @@ final class LeanPath implements NettyRouteProvider {
 		return new HttpHeaders(new Netty4HeadersAdapter(response.responseHeaders()));
 	}
 
-	private record Pending(HttpServerRequest request, LeanRequest lean, LeanRoutes.Match match) {
+	private record Pending(HttpServerRequest request, RequestView lean, LeanRoutes.Match match) {
 
 	}
 

@@ -11,6 +11,7 @@ import dev.portcullis.gateway.core.CsrfPolicy;
 import dev.portcullis.gateway.metrics.DecisionMeter;
 import dev.portcullis.gateway.proxy.UpstreamRequestHeaders;
 import dev.portcullis.gateway.proxy.UpstreamResponseHeaders;
+import dev.portcullis.gateway.ratelimit.RateLimitProperties;
 import dev.portcullis.gateway.revocation.RevocationList;
 import dev.portcullis.gateway.route.RoutePolicy;
 import dev.portcullis.gateway.security.AccessDecision;
@@ -21,7 +22,6 @@ import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -38,14 +38,13 @@ import org.springframework.util.StringUtils;
 
 /**
  * The lean path ({@link LeanPath}), on unless {@code portcullis.gateway.lean-path.enabled=false},
- * which puts every route on Spring Cloud Gateway's own chain. Some configurations put every route
+ * which puts every route on Spring Cloud Gateway's own chain (the start-up line says so too). Some configurations put every route
  * there anyway, said in the start-up line: tracing (the proxy call's observation lives in Spring
  * Cloud Gateway's routing filter), an {@code HttpHeadersFilter} or {@code GlobalFilter} of the
  * application's or one of Spring Cloud Gateway's that adds work (its metrics, forwarded headers
  * from its own {@code trusted-proxies}), default filters, or a WebFlux base path.
  */
 @AutoConfiguration
-@ConditionalOnBooleanProperty(name = LeanPathConfig.ENABLED, matchIfMissing = true)
 public class LeanPathConfig {
 
 	static final String ENABLED = "portcullis.gateway.lean-path.enabled";
@@ -69,9 +68,11 @@ public class LeanPathConfig {
 			ConfigurationService configuration, List<RoutePredicateFactory<?>> predicates,
 			List<GatewayFilterFactory<?>> filters, HttpClientProperties httpClient,
 			org.springframework.cloud.gateway.config.GatewayProperties gateway, List<GlobalFilter> globalFilters,
-			List<HttpHeadersFilter> headersFilters, Environment environment) {
+			List<HttpHeadersFilter> headersFilters, ObjectProvider<RateLimitProperties> rateLimits,
+			Environment environment) {
 		return new LeanRoutes(routeLocator, definitions,
-				new LeanRouteCompiler(configuration, predicates, filters, httpClient),
+				new LeanRouteCompiler(configuration, predicates, filters, httpClient,
+						rateLimits.getIfAvailable() != null && !rateLimits.getObject().enabled()),
 				everyRouteReason(environment, gateway, globalFilters, headersFilters));
 	}
 
@@ -103,6 +104,10 @@ public class LeanPathConfig {
 	static String everyRouteReason(Environment environment, org.springframework.cloud.gateway.config.GatewayProperties gateway,
 			List<GlobalFilter> globalFilters, List<HttpHeadersFilter> headersFilters) {
 		List<String> reasons = new ArrayList<>();
+		if (!environment.getProperty(ENABLED, Boolean.class, true)) {
+			// still logged, so that the start-up line always says where the routes run
+			return ENABLED + "=false";
+		}
 		if (environment.getProperty(TracingSwitch.ACTIVE, Boolean.class, false)) {
 			reasons.add("tracing is on");
 		}

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.portcullis.gateway.core.RequestView;
+
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.http.HttpHeaders;
 
@@ -32,7 +34,7 @@ record LeanRoute(Route route, List<RoutePredicate> predicates, List<PathStep> pa
 		 * @param request the request
 		 * @param variables where URI template variables found go
 		 */
-		boolean test(LeanRequest request, Map<String, String> variables);
+		boolean test(RequestView request, Map<String, String> variables);
 
 	}
 

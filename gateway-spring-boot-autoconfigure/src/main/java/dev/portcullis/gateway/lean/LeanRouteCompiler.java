@@ -64,8 +64,12 @@ final class LeanRouteCompiler {
 
 	private final PathPatternParser parser = new PathPatternParser();
 
+	/** Whether the gateway's rate limits are off, every {@code RequestRateLimiter} then allowing all. */
+	private final boolean rateLimitsOff;
+
 	LeanRouteCompiler(ConfigurationService configuration, List<RoutePredicateFactory<?>> predicates,
-			List<GatewayFilterFactory<?>> filters, HttpClientProperties httpClient) {
+			List<GatewayFilterFactory<?>> filters, HttpClientProperties httpClient, boolean rateLimitsOff) {
+		this.rateLimitsOff = rateLimitsOff;
 		this.configuration = configuration;
 		this.predicates = predicates.stream()
 			.collect(Collectors.toMap(RoutePredicateFactory::name, Function.identity(), (a, b) -> a));
@@ -128,11 +132,33 @@ final class LeanRouteCompiler {
 			return "its own connect-timeout";
 		}
 		for (FilterDefinition filter : definition.getFilters()) {
-			if (!FILTERS.contains(filter.getName())) {
+			if (!FILTERS.contains(filter.getName()) && !isAllowingEverything(filter)) {
 				return "filter " + filter.getName();
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Whether the filter is a {@code RequestRateLimiter} that lets every request through with no
+	 * header: rate limits off ({@code portcullis.gateway.rate-limit.enabled=false}, the gateway's
+	 * limiter then answers every key "allowed" with no headers) and keys from the gateway's own
+	 * resolvers, which never give an empty key (which Spring Cloud Gateway would refuse).
+	 */
+	private boolean isAllowingEverything(FilterDefinition filter) {
+		if (!this.rateLimitsOff || !"RequestRateLimiter".equals(filter.getName())) {
+			return false;
+		}
+		for (Map.Entry<String, String> arg : filter.getArgs().entrySet()) {
+			String key = arg.getKey();
+			boolean ours = key.startsWith("redis-rate-limiter.") || key.startsWith("redisRateLimiter.")
+					|| ((key.equals("key-resolver") || key.equals("keyResolver"))
+							&& arg.getValue().startsWith("#{@portcullis") && arg.getValue().endsWith("KeyResolver}"));
+			if (!ours) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private LeanRoute.RoutePredicate predicate(PredicateDefinition definition) {
@@ -280,6 +306,9 @@ final class LeanRouteCompiler {
 			case "RemoveRequestHeader", "RemoveResponseHeader" -> {
 				String header = bindName(factory, name, args);
 				(name.equals("RemoveResponseHeader") ? response : request).add((headers) -> headers.remove(header));
+			}
+			case "RequestRateLimiter" -> {
+				// allows everything (isAllowingEverything): nothing to do
 			}
 			default -> throw new IllegalStateException("Unsupported filter " + name);
 		}

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.portcullis.gateway.core.RequestView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -55,7 +56,7 @@ final class LeanRoutes implements ApplicationListener<RefreshRoutesResultEvent> 
 	 * @return the lean route for the request with its URI template variables, or {@code null}
 	 * when Spring Cloud Gateway's chain decides it
 	 */
-	Match match(LeanRequest request) {
+	Match match(RequestView request) {
 		for (Entry entry : this.entries) {
 			if (entry.predicates() == null) {
 				return null;

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
+import dev.portcullis.gateway.core.RequestView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,8 +35,8 @@ class LeanRoutesTests {
 				URI.create("http://upstream"), null);
 	}
 
-	private static LeanRequest get(String path) {
-		return new LeanRequest(HttpMethod.GET, path, null, new HttpHeaders());
+	private static RequestView get(String path) {
+		return new RequestView(HttpMethod.GET, path, null, new HttpHeaders(), null);
 	}
 
 	@Test
