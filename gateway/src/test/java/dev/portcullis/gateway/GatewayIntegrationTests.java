@@ -20,11 +20,9 @@ import dev.portcullis.gateway.testing.TestKeys;
 import dev.portcullis.gateway.testing.TestTokens;
 import dev.portcullis.testsupport.HostileTokens;
 import dev.portcullis.testsupport.RawHttpConnection;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import reactor.netty.http.client.HttpClient;
@@ -46,12 +44,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Through the real gateway to a real upstream, with keys from a JWKS server the test can
- * rotate and stop. The routes run on the lean path where it supports them;
- * {@link GatewayIntegrationFullChainTests} runs every test again with the lean path off.
+ * rotate and stop.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
-@ExtendWith(GatewayIntegrationTests.ServersClosedAfterTheRun.class)
 class GatewayIntegrationTests {
 
 	static final String ACCESS = "__Host-access_token";
@@ -115,23 +111,11 @@ class GatewayIntegrationTests {
 		}
 	}
 
-	/**
-	 * Closes the servers once, when the whole run ends: {@link GatewayIntegrationFullChainTests}
-	 * runs this class again, on Spring Cloud Gateway's own chain, with the same servers.
-	 */
-	static final class ServersClosedAfterTheRun implements BeforeAllCallback {
-
-		@Override
-		public void beforeAll(ExtensionContext context) {
-			context.getRoot()
-				.getStore(ExtensionContext.Namespace.create(ServersClosedAfterTheRun.class))
-				.computeIfAbsent("servers", (name) -> (AutoCloseable) () -> {
-					jwks.close();
-					upstream.close();
-					feed.close();
-				});
-		}
-
+	@AfterAll
+	static void stopServers() {
+		jwks.close();
+		upstream.close();
+		feed.close();
 	}
 
 	@BeforeEach
@@ -701,8 +685,7 @@ class GatewayIntegrationTests {
 
 	@Test
 	void requestWhenTokenSignedByFreshlyRotatedKeyThenAcceptedAfterRefetch() {
-		// a kid of its own per class: the subclass's gateway shares this JWKS server
-		RSAKey rotated = TestKeys.rsa("k-rotated-" + getClass().getSimpleName());
+		RSAKey rotated = TestKeys.rsa("k-rotated");
 		jwks.publish(key, rotated);
 		int hitsBefore = jwks.hits();
 		get("/api/items", TestTokens.accessToken(rotated).sign()).expectStatus()
