@@ -11,7 +11,10 @@
 # Variants file: one "name|java binary|JVM options" a line ("java25": the first JDK 25 under
 #   /usr/lib/jvm; bench/startup/memory-variants.txt: the memory candidates). Default: JDK 17 (java on the
 #   PATH) and, when found under /usr/lib/jvm, JDK 25, each with default options and with
-#   ParallelGC and a fixed 256 MiB heap.
+#   ParallelGC and a fixed 256 MiB heap. bench/proxy/runtime-levers.txt: Netty's allocator, epoll
+#   against NIO and the event-loop count on the shipped options.
+# Environment: BENCH_START_TIMEOUT (seconds each variant may take to answer, default 120; raise
+#   it on a loaded machine).
 # Output: per run req/s, p99 and the gateway's own CPU time per request (utime+stime of its
 #   process over the run divided by the requests served: steadier than req/s when the load
 #   tool shares the cores), then the medians, also in $RUN/jvm-compare-<time>.tsv.
@@ -26,7 +29,7 @@ ROUNDS=5 DUR=10 WARM=60 VARIANTS_FILE=""
 while getopts "r:d:w:f:h" opt; do
   case "$opt" in
     r) ROUNDS="$OPTARG" ;; d) DUR="$OPTARG" ;; w) WARM="$OPTARG" ;; f) VARIANTS_FILE="$OPTARG" ;;
-    *) sed -n '2,17p' "$0"; exit 2 ;;
+    *) sed -n '2,20p' "$0"; exit 2 ;;
   esac
 done
 jar="${GATEWAY_JAR:-$(ls "$ROOT"/gateway/target/portcullis-gateway-*-exec.jar 2>/dev/null | head -n 1)}"
@@ -70,9 +73,9 @@ done
 # the variants are ours: their CPU is not "other CPU"
 export BENCH_EXTRA_PIDS="${BENCH_EXTRA_PIDS:-} ${pids[*]}"
 for k in "${!names[@]}"; do
-  deadline=$((SECONDS + 120))
+  deadline=$((SECONDS + ${BENCH_START_TIMEOUT:-120}))
   until [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "http://127.0.0.1:${ports[$k]}/api/" || true)" = 200 ]; do
-    [ "$SECONDS" -lt "$deadline" ] || { echo "${names[$k]} not up within 120 s; see $RUN/jvm-${names[$k]}.log" >&2; exit 1; }
+    [ "$SECONDS" -lt "$deadline" ] || { echo "${names[$k]} not up within ${BENCH_START_TIMEOUT:-120} s; see $RUN/jvm-${names[$k]}.log" >&2; exit 1; }
     sleep 0.2
   done
 done
@@ -84,6 +87,7 @@ done
 TSV="$RUN/jvm-compare-$(date +%Y%m%d-%H%M%S).tsv"
 printf 'round\tvariant\treq_s\tp99_ms\tnon2xx\tcpu_us_per_req\tother_cpu_pct\n' >"$TSV"
 for r in $(seq 1 "$ROUNDS"); do
+  echo "  round $r: $(uptime | sed 's/.*load/load/')"
   for k in "${!names[@]}"; do
     out="$RUN/jvm-compare.wrk.txt"
     t0="$(echo "${pids[$k]}" | ticks_of)"
@@ -97,12 +101,13 @@ for r in $(seq 1 "$ROUNDS"); do
   done
 done
 echo
-echo "| variant | req/s (median) | gateway CPU µs per request (median) | p99 ms (median) |"
-echo "|---|---:|---:|---:|"
+echo "| variant | req/s (median) | gateway CPU µs per request (median) | p99 ms (median) | other CPU % (per round) |"
+echo "|---|---:|---:|---:|---|"
 for n in "${names[@]}"; do
   rps="$(awk -F'\t' -v n="$n" '$2 == n { print $3 }' "$TSV" | median)"
   us="$(awk -F'\t' -v n="$n" '$2 == n { print $6 }' "$TSV" | median)"
   p99="$(awk -F'\t' -v n="$n" '$2 == n { print $4 }' "$TSV" | median)"
-  echo "| $n | $rps | $us | $p99 |"
+  others="$(awk -F'\t' -v n="$n" '$2 == n { printf "%s%s", s, $7; s = "/" }' "$TSV")"
+  echo "| $n | $rps | $us | $p99 | $others |"
 done
 echo "raw: $TSV"

@@ -23,9 +23,13 @@
 #   pc-revoked-public  the public route of that gateway, 9304/pub/: with pc-public, the control
 #                 for how much two gateway processes differ when neither checks anything
 #   spring-peer   Spring Cloud Gateway + Spring Security resource server 9310, one valid cookie
+#   floor         the floor 9306/api/ (start.sh floor): a bare Reactor Netty proxy on the gateway's
+#                 runtime doing the least a cookie-checking gateway must, one valid cookie; not
+#                 in the default list. With pc-hot, the summary prints gateway/floor and, with
+#                 haproxy-jwt, gateway/HAProxy ratios of req/s and p99
 #
-# Then, unless -L: the latency at half of pc-hot's median maximum: direct, haproxy-jwt,
-# pc-public and pc-hot paced (bench/proxy/paced.lua) to that rate, 3 interleaved rounds;
+# Then, unless -L: the latency at half of pc-hot's median maximum: direct, haproxy-jwt, floor,
+# pc-public and pc-hot (those of them in -T) paced (bench/proxy/paced.lua) to that rate, 3 interleaved rounds;
 # "p99 added by the gateway" = p99(pc-hot) - p99(direct) at the same rate.
 #
 # Server CPU per request: the CPU time (user + system) the target's server processes (and their
@@ -64,6 +68,7 @@ url_of() {
     pc-public) echo http://127.0.0.1:9300/pub/ ;; pc-hot|pc-10k) echo http://127.0.0.1:9300/api/ ;;
     pc-nocache) echo http://127.0.0.1:9302/api/ ;; spring-peer) echo http://127.0.0.1:9310/api/ ;;
     pc-revoked) echo http://127.0.0.1:9304/api/ ;; pc-revoked-public) echo http://127.0.0.1:9304/pub/ ;;
+    floor) echo http://127.0.0.1:9306/api/ ;;
     *) echo "unknown target: $1" >&2; exit 2 ;;
   esac
 }
@@ -72,7 +77,7 @@ pids_of() { # the server processes whose RSS is the target's
   case "$1" in
     direct) f=backend.nginx ;; nginx-proxy) f=peers.nginx ;; haproxy|haproxy-jwt) f=haproxy ;;
     pc-public|pc-hot|pc-10k) f=gateway ;; pc-nocache) f=gateway-nocache ;; spring-peer) f=peer ;;
-    pc-revoked|pc-revoked-public) f=gateway-revoked ;;
+    pc-revoked|pc-revoked-public) f=gateway-revoked ;; floor) f=floor ;;
     *) echo "no server process known for target $1" >&2; exit 2 ;;
   esac
   cat "$RUN/$f.pid" 2>/dev/null
@@ -89,7 +94,7 @@ for t in $TARGETS; do
   u="$(url_of "$t")"
   code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$u" || true)
   [ "$code" = 200 ] || { echo "$t ($u) answered '$code' with a valid token: is it started?" >&2; exit 1; }
-  case "$t" in haproxy-jwt|pc-hot|pc-10k|pc-nocache|spring-peer|pc-revoked)
+  case "$t" in haproxy-jwt|pc-hot|pc-10k|pc-nocache|spring-peer|pc-revoked|floor)
     for bad in "" "Cookie: __Host-access_token=$(cat "$RUN/token-expired.txt")"; do
       code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "$bad" "$u" || true)
       [ "$code" = 401 ] || { echo "$t answered '$code' to a missing/expired token (expected 401)" >&2; exit 1; }
@@ -175,7 +180,7 @@ if [ "$HALF" = 1 ] && grep -q "	pc-hot	" "$OUT/results.tsv"; then
   conns=$(awk -v r="$rate" 'BEGIN { c = int(r * 0.0103 + 0.5); if (c < 2) c = 2; print c }')
   echo "latency at half of pc-hot's maximum ($max req/s): target $rate req/s, $conns connections pausing 10 ms"
   printf 'round\ttarget\treq_s\tp50_ms\tp99_ms\tnon2xx\terrors\tother_cpu_pct\n' >"$OUT/latency.tsv"
-  LT=""; for t in direct haproxy-jwt pc-public pc-hot; do case " $TARGETS " in *" $t "*) LT="$LT $t" ;; esac; done
+  LT=""; for t in direct haproxy-jwt floor pc-public pc-hot; do case " $TARGETS " in *" $t "*) LT="$LT $t" ;; esac; done
   for t in $LT; do run_one "$t" "$WARMUP" "$OUT/half-warmup-$t.txt" -c"$conns" -s "$HERE/paced.lua" "$(url_of "$t")" -- 10 "$COOKIE"; done
   for r in 1 2 3; do
     for t in $LT; do
@@ -220,6 +225,17 @@ fi
       printf "%s (%s against %s, medians): req/s ratio %.3f (%s vs %s); server CPU per request %s vs %s µs (%+.1f %%).\n\n",
         what, a, b, ar / br, ar, br, ac, bc, 100 * (ac - bc) / bc }'
   done
+  # the gateway against the floor (its own runtime doing the least) and HAProxy jwt_verify
+  for pair in "floor the floor" "haproxy-jwt HAProxy jwt_verify"; do
+    read -r b what <<<"$pair"
+    case " $TARGETS " in *" pc-hot "*) ;; *) continue ;; esac
+    case " $TARGETS " in *" $b "*) ;; *) continue ;; esac
+    awk -v what="$what" -v b="$b" -v ar="$(med pc-hot 3)" -v br="$(med "$b" 3)" -v ap="$(med pc-hot 5)" \
+        -v bp="$(med "$b" 5)" -v ac="$(med pc-hot 10)" -v bc="$(med "$b" 10)" 'BEGIN {
+      if (br <= 0 || bp <= 0 || bc <= 0) { printf "Gateway against %s: no data.\n\n", what; exit }
+      printf "Gateway (pc-hot) against %s (%s), medians: req/s %.2f× (%s vs %s), p99 %.2f× (%s vs %s ms), server CPU per request %.2f× (%s vs %s µs).\n\n",
+        what, b, ar / br, ar, br, ap / bp, ap, bp, ac / bc, ac, bc }'
+  done
   # the denylist's own cost, net of the difference between the two processes: the access check
   # (protected minus public route, CPU per request) in the gateway holding revocations minus the
   # same in the gateway holding none
@@ -239,6 +255,14 @@ fi
       lm() { awk -F'\t' -v t="$t" -v c="$1" 'NR > 1 && $2 == t { print $c }' "$OUT/latency.tsv" | median; }
       others="$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t { printf "%s%s", s, $8; s = "/" }' "$OUT/latency.tsv")"
       printf '| %s | %s | %s | %s | %s |\n' "$t" "$(lm 3)" "$(lm 4)" "$(lm 5)" "$others"
+    done
+    echo
+    for t in pc-hot floor haproxy-jwt; do
+      case " $LT " in *" $t "*) ;; *) continue ;; esac
+      case " $LT " in *" direct "*) ;; *) continue ;; esac
+      awk -v t="$t" -v a="$(awk -F'\t' -v t="$t" 'NR > 1 && $2 == t { print $5 }' "$OUT/latency.tsv" | median)" \
+          -v d="$(awk -F'\t' 'NR > 1 && $2 == "direct" { print $5 }' "$OUT/latency.tsv" | median)" \
+          'BEGIN { printf "p99 added by %s at this rate: %.2f ms (%s − %s ms, medians).\n", t, a - d, a, d }'
     done
   fi
 } >"$OUT/summary.md"

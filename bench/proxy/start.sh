@@ -13,6 +13,10 @@
 #   gateway-revoked  the same gateway on 9304 (actuator 9305) following feed-revoked (started if
 #             not running): ready only once its readiness reports the 10 000 revocations held
 #   peer      Spring Cloud Gateway + Spring Security resource server 9310 (/api/**)
+#   floor     the floor (floor/Floor.java): a bare Reactor Netty proxy doing the least a
+#             cookie-checking gateway must (token map, RS256 once per token, header hygiene,
+#             identity header, pooled client) on 9306, on the gateway jar's own libraries and
+#             with BENCH_JAVA_OPTS; not in the default list
 #
 # Environment: BENCH_RUN_DIR (default /tmp/portcullis-bench), JAVA (default java),
 #   BENCH_JAVA_OPTS (JVM options for every Java process, gateway and peer alike),
@@ -218,6 +222,25 @@ for c in "${COMPONENTS[@]}"; do
       start_java gateway-revoked "${GATEWAY_JAR:-$GATEWAY_JAR_DEFAULT}" ${GATEWAY_JAVA_OPTS:-}
       wait_ok gateway-revoked "$T0" http://127.0.0.1:9304/api/ -H "Cookie: __Host-access_token=$TOKEN"
       wait_feed_held gateway-revoked 9305 "${BENCH_REVOKED:-10000}" "$T0"
+      ;;
+    floor)
+      # the gateway jar's own Netty and Reactor, extracted once per jar; Floor.java runs as a
+      # single source file (compiled in memory at launch, before the first request is timed)
+      check_ports 9306
+      jar="${GATEWAY_JAR:-$GATEWAY_JAR_DEFAULT}"
+      [ -f "$jar" ] || { echo "$jar not found: build it first (see bench/README.md)" >&2; exit 1; }
+      lib="$RUN/floor-lib/$(cksum <"$jar" | cut -d' ' -f1)"
+      if [ ! -d "$lib/BOOT-INF/lib" ]; then
+        mkdir -p "$lib" && (cd "$lib" && unzip -q -o "$jar" 'BOOT-INF/lib/*')
+      fi
+      cp="$(ls "$lib"/BOOT-INF/lib/*.jar | grep -E '/(netty|reactor|reactive-streams|slf4j|micrometer-commons|micrometer-observation|context-propagation)[^/]*\.jar$' | tr '\n' ':')"
+      t0=$(ms_now)
+      # shellcheck disable=SC2086
+      nohup "$JAVA" ${BENCH_JAVA_OPTS:-} ${FLOOR_JAVA_OPTS:-} -cp "$cp" "$HERE/floor/Floor.java" \
+        9306 9100 __Host-access_token "$RUN/keys/public.pem" >"$RUN/floor.log" 2>&1 &
+      echo $! >"$RUN/floor.pid"
+      WAIT_PID=$!
+      wait_ok floor "$t0" http://127.0.0.1:9306/api/ -H "Cookie: __Host-access_token=$TOKEN"
       ;;
     peer)
       check_ports 9310

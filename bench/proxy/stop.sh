@@ -3,7 +3,7 @@
 # PID files, and only if each PID is still an nginx, haproxy, java or node (feed stub) process.
 #
 # Usage: bench/proxy/stop.sh [component ...]
-#   default: all: backend nginx haproxy gateway gateway-nocache gateway-revoked compare-jars
+#   default: all: backend nginx haproxy gateway gateway-nocache gateway-revoked floor compare-jars
 #   feed feed-revoked peer auth (compare-jars: compare-jars.sh's two gateways, which it stops
 #   itself on exit). Stopping a gateway leaves its feed stub running; the stubs also exit by
 #   themselves after their lifetime.
@@ -12,14 +12,14 @@ set -uo pipefail
 
 RUN="${BENCH_RUN_DIR:-/tmp/portcullis-bench}"
 [ -d "$RUN" ] || exit 0
-[ $# -gt 0 ] || set -- backend nginx haproxy gateway gateway-nocache gateway-revoked compare-jars feed feed-revoked peer auth
+[ $# -gt 0 ] || set -- backend nginx haproxy gateway gateway-nocache gateway-revoked floor compare-jars feed feed-revoked peer auth
 
 for c in "$@"; do
   case "$c" in
     backend) pidfile="$RUN/backend.nginx.pid" ;;
     nginx) pidfile="$RUN/peers.nginx.pid" ;;
     haproxy) pidfile="$RUN/haproxy.pid" ;;
-    gateway|gateway-nocache|gateway-revoked|compare-jars|feed|feed-revoked|peer|auth) pidfile="$RUN/$c.pid" ;;
+    gateway|gateway-nocache|gateway-revoked|floor|compare-jars|feed|feed-revoked|peer|auth) pidfile="$RUN/$c.pid" ;;
     *) echo "unknown component: $c" >&2; continue ;;
   esac
   [ -f "$pidfile" ] || continue
