@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.portcullis.gateway.GatewayApplication;
+import dev.portcullis.gateway.app.GatewayApplication;
 import dev.portcullis.gateway.testing.FakeJwksServer;
 import dev.portcullis.gateway.testing.FakeRevocationFeed;
 
