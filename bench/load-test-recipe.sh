@@ -106,9 +106,10 @@ run_once() { # n
 summarise() { # dir gatling-status
   local dir=$1 status=$2 global ko p50 p99 requests
   global=$(sed -n '/---- Global Information/,/^====/p' "$dir/gatling.log")
-  # Gatling's table: "> request count   |  2,111 |  1,209 |  902" (total, OK, KO)
+  # Gatling's table: "> request count   |  2,111 |  1,209 |  902" (total, OK, KO); without a
+  # single KO it prints "-" in that column
   requests=$(awk -F'|' '/> request count/ {gsub(/[ ,]/, "", $2); print $2}' <<<"$global")
-  ko=$(awk -F'|' '/> request count/ {gsub(/[ ,]/, "", $4); print $4}' <<<"$global")
+  ko=$(awk -F'|' '/> request count/ {gsub(/[ ,]/, "", $4); print ($4 == "-") ? 0 : $4}' <<<"$global")
   p50=$(awk -F'|' '/> response time 50th percentile/ {gsub(/[ ,]/, "", $2); print $2}' <<<"$global")
   p99=$(awk -F'|' '/> response time 99th percentile/ {gsub(/[ ,]/, "", $2); print $2}' <<<"$global")
   {
