@@ -6,7 +6,8 @@
 #
 # Usage: bench/startup/startup.sh [-n rounds] [-f variants-file] [-a] [-A] [-G]
 #   -n rounds   default 5
-#   -f file     one "name|java binary|JVM options|mode" a line (# comments). mode:
+#   -f file     one "name|java binary|JVM options|mode" a line (# comments; "java25" is the
+#               first JDK 25 under /usr/lib/jvm). mode:
 #                 jar        java -jar the fat jar, as shipped before
 #                 extracted  the jar extracted by `java -Djarmode=tools -jar app.jar extract`
 #                 cds        extracted + AppCDS archive from a training run
@@ -41,7 +42,7 @@ ROUNDS=5 VARIANTS_FILE="" AUTH=0 GATEWAY=1
 while getopts "n:f:aAh" opt; do
   case "$opt" in
     n) ROUNDS="$OPTARG" ;; f) VARIANTS_FILE="$OPTARG" ;; a) AUTH=1 ;; A) AUTH=1 GATEWAY=0 ;;
-    *) sed -n '2,33p' "$0"; exit 2 ;;
+    *) sed -n '2,34p' "$0"; exit 2 ;;
   esac
 done
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
@@ -66,7 +67,13 @@ MEM17="-XX:+UseParallelGC -Xms256m -Xmx256m"
 MEM25="$MEM17 --enable-native-access=ALL-UNNAMED"
 variants=()
 if [ -n "$VARIANTS_FILE" ]; then
-  while IFS= read -r line; do [ -n "$line" ] && [ "${line:0:1}" != "#" ] && variants+=("$line"); done <"$VARIANTS_FILE"
+  java25="$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1 || true)"
+  while IFS= read -r line; do
+    [ -n "$line" ] && [ "${line:0:1}" != "#" ] || continue
+    # "java25" in the java column: the first JDK 25 under /usr/lib/jvm (as in jvm-compare.sh)
+    case "$line" in *"|java25|"*) line="${line/|java25|/|$java25|}" ;; esac
+    variants+=("$line")
+  done <"$VARIANTS_FILE"
 else
   variants+=("jdk17-jar|java|$MEM17|jar" "jdk17-cds|java|$MEM17|cds")
   jdk25="$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -n 1 || true)"
