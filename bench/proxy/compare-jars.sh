@@ -8,8 +8,13 @@
 # NEW back to back on each route, the order swapped every round.
 #
 # Usage: bench/proxy/compare-jars.sh [-r rounds] [-d secs] [-w warm-up secs] [-c conns]
-#                                    [-n "old-name new-name"] OLD_JAR NEW_JAR
-#   defaults: 5 rounds of 15 s, 20 s warm-up per jar and route, 64 connections, names old new.
+#                                    [-n "old-name new-name"] [-R "routes"] OLD_JAR NEW_JAR
+#   defaults: 5 rounds of 15 s, 20 s warm-up per jar and route, 64 connections, names old new,
+#   routes "public hot". A third route, cold, sends the 10 000 distinct tokens of the run dir
+#   round-robin to /api/ (rr-cookies.lua): with both jars on a one-entry cache every request is
+#   a full verification, the cold path:
+#   OLD_ARGS=--portcullis.gateway.cache-size=1 NEW_ARGS=--portcullis.gateway.cache-size=1 \
+#     bench/proxy/compare-jars.sh -R cold OLD_JAR NEW_JAR
 #   OLD_ARGS / NEW_ARGS (environment) are appended to that jar's command line, so one jar can be
 #   compared with itself under two settings, e.g. meters off against on:
 #   OLD_ARGS=--portcullis.gateway.metrics.enabled=false bench/proxy/compare-jars.sh \
@@ -28,15 +33,16 @@ RUN="${BENCH_RUN_DIR:-/tmp/portcullis-bench}"
 # shellcheck source=../lib.sh
 . "$HERE/../lib.sh"
 JAVA="${JAVA:-java}"
-ROUNDS=5 DUR=15 WARM=20 CONNS=64 NAMES="old new"
-while getopts "r:d:w:c:n:h" opt; do
+ROUNDS=5 DUR=15 WARM=20 CONNS=64 NAMES="old new" ROUTES="public hot"
+while getopts "r:d:w:c:n:R:h" opt; do
   case "$opt" in
     r) ROUNDS="$OPTARG" ;; d) DUR="$OPTARG" ;; w) WARM="$OPTARG" ;; c) CONNS="$OPTARG" ;; n) NAMES="$OPTARG" ;;
-    *) sed -n '2,24p' "$0"; exit 2 ;;
+    R) ROUTES="$OPTARG" ;;
+    *) sed -n '2,28p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 2 ] || { sed -n '2,24p' "$0"; exit 2; }
+[ $# -eq 2 ] || { sed -n '2,28p' "$0"; exit 2; }
 read -r -a names <<<"$NAMES"
 [ "${#names[@]}" -eq 2 ] || { echo "-n takes two names" >&2; exit 2; }
 jars=("$(realpath "$1")" "$(realpath "$2")")
@@ -88,20 +94,25 @@ for k in 0 1; do
 done
 
 url() { # k route
-  case "$2" in public) echo "http://127.0.0.1:${ports[$1]}/pub/" ;; hot) echo "http://127.0.0.1:${ports[$1]}/api/" ;; esac
+  case "$2" in public) echo "http://127.0.0.1:${ports[$1]}/pub/" ;; hot|cold) echo "http://127.0.0.1:${ports[$1]}/api/" ;; esac
 }
 load() { # k route secs out
   local t0 t1 other
   t0="$(echo "${pids[$1]}" | ticks_of)"
   measure_start
-  timeout $(($3 + 30)) wrk -t2 -c"$CONNS" -d"$3s" --latency -H "Cookie: $COOKIE" "$(url "$1" "$2")" >"$4" 2>&1 || true
+  if [ "$2" = cold ]; then
+    timeout $(($3 + 30)) wrk -t2 -c"$CONNS" -d"$3s" --latency -s "$HERE/rr-cookies.lua" "$(url "$1" "$2")" \
+      -- "$RUN/tokens-10k.txt" /api/ >"$4" 2>&1 || true
+  else
+    timeout $(($3 + 30)) wrk -t2 -c"$CONNS" -d"$3s" --latency -H "Cookie: $COOKIE" "$(url "$1" "$2")" >"$4" 2>&1 || true
+  fi
   other="$(measure_stop)"
   t1="$(echo "${pids[$1]}" | ticks_of)"
   LINE="$(wrk_parse "$4") $other $(cpu_per_request $((t1 - t0)) "$4" us)"
 }
 
 if [ "$WARM" -gt 0 ]; then
-  for route in public hot; do
+  for route in $ROUTES; do
     for k in 0 1; do
       echo "  warm-up ${names[$k]} $route ${WARM}s"
       load "$k" "$route" "$WARM" "$OUT/warmup-${names[$k]}-$route.txt"
@@ -114,7 +125,7 @@ TSV="$OUT/results.tsv"
 printf 'round\tjar\troute\treq_s\tp50_ms\tp99_ms\tnon2xx\terrors\tother_cpu_pct\tcpu_us_per_req\n' >"$TSV"
 for r in $(seq 1 "$ROUNDS"); do
   order="0 1"; [ $((r % 2)) -eq 1 ] || order="1 0"
-  for route in public hot; do
+  for route in $ROUTES; do
     for k in $order; do
       load "$k" "$route" "$DUR" "$OUT/r$r-${names[$k]}-$route.txt"
       read -r rps p50 p99 non2xx err other us <<<"$LINE"
@@ -133,7 +144,7 @@ med() { awk -F'\t' -v n="$1" -v r="$2" -v c="$3" 'NR > 1 && $2 == n && $3 == r {
   echo
   echo "| jar | route | req/s | p50 ms | p99 ms | gateway CPU µs/req | non-2xx | other CPU % (per round) |"
   echo "|---|---|---:|---:|---:|---:|---:|---|"
-  for route in public hot; do
+  for route in $ROUTES; do
     for k in 0 1; do
       n="${names[$k]}"
       others="$(awk -F'\t' -v n="$n" -v r="$route" 'NR > 1 && $2 == n && $3 == r { printf "%s%s", s, $9; s = "/" }' "$TSV")"
@@ -143,16 +154,19 @@ med() { awk -F'\t' -v n="$1" -v r="$2" -v c="$3" 'NR > 1 && $2 == n && $3 == r {
     done
   done
   echo
-  for route in public hot; do
+  for route in $ROUTES; do
     awk -v route="$route" -v a="${names[1]}" -v b="${names[0]}" -v ar="$(med "${names[1]}" "$route" 4)" -v br="$(med "${names[0]}" "$route" 4)" \
         -v ac="$(med "${names[1]}" "$route" 10)" -v bc="$(med "${names[0]}" "$route" 10)" 'BEGIN {
       printf "- %s: %s/%s req/s ratio %.3f; gateway CPU per request %s vs %s µs (%+.1f %%)\n",
         route, a, b, ar / br, ac, bc, 100 * (ac - bc) / bc }'
   done
-  for k in 0 1; do
-    awk -v n="${names[$k]}" -v h="$(med "${names[$k]}" hot 10)" -v p="$(med "${names[$k]}" public 10)" 'BEGIN {
-      printf "- %s: access check (hot against public) %+.1f µs CPU per request (%+.1f %%)\n", n, h - p, 100 * (h - p) / p }'
-  done
+  case " $ROUTES " in
+    *" hot "*" public "*|*" public "*" hot "*)
+      for k in 0 1; do
+        awk -v n="${names[$k]}" -v h="$(med "${names[$k]}" hot 10)" -v p="$(med "${names[$k]}" public 10)" 'BEGIN {
+          printf "- %s: access check (hot against public) %+.1f µs CPU per request (%+.1f %%)\n", n, h - p, 100 * (h - p) / p }'
+      done ;;
+  esac
 } >"$OUT/summary.md"
 echo
 cat "$OUT/summary.md"
