@@ -69,15 +69,17 @@ sample() { # file
 }
 
 run_once() { # n
-  local n=$1 dir="$OUT_DIR/run-$1" started
+  local n=$1 dir="$OUT_DIR/run-$1" started seeded
   mkdir -p "$dir"
   export PORTCULLIS_DATA_DIR="$dir/data"
   echo "== run $n of $RUNS: $SIMULATION, $USERS users, ${DURATION} s, ramp ${RAMP} s, access tokens $PORTCULLIS_AUTH_ACCESSTOKENTTL (load average $(load_average))"
   echo "load_before=$(load_average)" >"$dir/summary.txt"
 
+  seeded=$SECONDS
   ./quickstart seed-sessions --count="$USERS" --out="$dir/sessions.csv" --i-know-this-is-not-production \
     >"$dir/seed.log" 2>&1 || { echo "seeding failed; see $dir/seed.log" >&2; tail -n 20 "$dir/seed.log" >&2; return 1; }
 
+  echo "seed_s=$((SECONDS - seeded))" >>"$dir/summary.txt"
   started=$SECONDS
   QUICKSTART_SKIP_BUILD=1 setsid ./quickstart >"$dir/quickstart.log" 2>&1 &
   quickstart_pid=$!
@@ -89,7 +91,8 @@ run_once() { # n
     fi
     sleep 1
   done
-  echo "  Portcullis up in $((SECONDS - started)) s"
+  echo "  seeded in $((started - seeded)) s, Portcullis up in $((SECONDS - started)) s"
+  echo "up_s=$((SECONDS - started))" >>"$dir/summary.txt"
 
   sample "$dir/samples.txt" &
   sampler_pid=$!
