@@ -62,6 +62,14 @@ class KubernetesManifestsTests {
 
 	static final String SAMPLE_UPSTREAM = "portcullis-sample-upstream";
 
+	/** The rate limits' Redis: the one Deployment whose image is not built from our Dockerfile. */
+	static final String REDIS = "portcullis-redis";
+
+	static final int REDIS_PORT = 6379;
+
+	/** The user the Redis image runs as. */
+	static final long REDIS_USER = 999;
+
 	/** The Spring Boot apps with a management port, by Deployment. */
 	static final Map<String, String> MODULE_OF = Map.of(GATEWAY, "gateway", AUTH_SERVICE, "auth-service");
 
@@ -234,6 +242,42 @@ class KubernetesManifestsTests {
 	}
 
 	/**
+	 * The rate limits are on and every gateway replica takes from the same buckets: the
+	 * manifests' Redis, which holds nothing worth keeping, cannot outgrow its pod and refuses
+	 * no write when full.
+	 */
+	@Test
+	void rateLimitsWhenDeployedThenOnWithBucketsInARedisThatCannotOutgrowItsPod() throws IOException {
+		Map<String, String> environment = environment(Manifests.named(base, Deployment.class, GATEWAY));
+		AppConfig gateway = AppConfig.of("gateway");
+		assertThat(gateway.placeholder("portcullis.gateway.rate-limit.enabled").orElseThrow().variable())
+			.isEqualTo("PORTCULLIS_RATE_LIMIT_ENABLED");
+		assertThat(environment.get("PORTCULLIS_RATE_LIMIT_ENABLED")).as("rate limits on").isEqualTo("true");
+		assertThat(gateway.placeholder("spring.data.redis.host").orElseThrow().variable()).isEqualTo("PORTCULLIS_REDIS_HOST");
+		assertThat(environment.get("PORTCULLIS_REDIS_HOST")).as("the Redis Service").isEqualTo(REDIS);
+		assertThat(gateway.port("spring.data.redis.port", environment)).isEqualTo(REDIS_PORT);
+		Service service = Manifests.named(base, Service.class, REDIS);
+		Deployment redis = Manifests.named(base, Deployment.class, REDIS);
+		Container container = container(redis, "redis");
+		assertThat(service.getSpec().getPorts()).singleElement()
+			.satisfies((port) -> assertThat(port.getPort()).isEqualTo(REDIS_PORT))
+			.satisfies((port) -> assertThat(portNumber(container, port.getTargetPort())).isEqualTo(REDIS_PORT));
+		assertThat(selects(service.getSpec().getSelector(), redis.getSpec().getTemplate().getMetadata().getLabels())).isTrue();
+		List<String> args = container.getArgs();
+		assertThat(args).as("nothing kept across restarts").containsSequence("--save", "").containsSequence("--appendonly", "no");
+		assertThat(args).as("past its memory cap it drops buckets, never refuses a write")
+			.containsSequence("--maxmemory-policy", "allkeys-lru");
+		int cap = args.indexOf("--maxmemory");
+		assertThat(cap).as("a memory cap").isNotNegative();
+		Matcher megabytes = Pattern.compile("(\\d+)mb").matcher(args.get(cap + 1));
+		assertThat(megabytes.matches()).as("--maxmemory in mb: " + args.get(cap + 1)).isTrue();
+		long limit = mib(container.getResources().getLimits().get("memory"));
+		assertThat(Long.parseLong(megabytes.group(1))).as("Redis's cap under its memory limit, with room for its own overhead")
+			.isLessThanOrEqualTo(limit / 2);
+		assertThat(mib(container.getResources().getRequests().get("memory"))).isLessThanOrEqualTo(limit);
+	}
+
+	/**
 	 * Every port an app opens (its server port and management port, numbers from its own
 	 * configuration and its pod's variables) is declared, and reachable only from whom it is
 	 * meant for: a deny-all policy covers every pod, and the policies that open a port open it to
@@ -256,17 +300,22 @@ class KubernetesManifestsTests {
 			String name = deployment.getMetadata().getName();
 			Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
 			Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-			assertThat(expected).as(name + ": a Deployment this check knows").containsKey(name);
-			AppConfig config = AppConfig.of(container.getName());
-			Map<String, String> environment = environment(deployment);
 			Map<Integer, Source> ports = new HashMap<>();
-			for (String setting : List.of("server.port", "management.server.port")) {
-				if (config.placeholder(setting).isPresent()) {
-					assertThat(expected.get(name)).as(name + " opens " + setting).containsKey(setting);
-					ports.put(config.port(setting, environment), expected.get(name).get(setting));
-				}
+			if (name.equals(REDIS)) {
+				ports.put(REDIS_PORT, Source.GATEWAYS);
 			}
-			assertThat(ports).as(name + ": the ports the app opens").hasSameSizeAs(expected.get(name));
+			else {
+				assertThat(expected).as(name + ": a Deployment this check knows").containsKey(name);
+				AppConfig config = AppConfig.of(container.getName());
+				Map<String, String> environment = environment(deployment);
+				for (String setting : List.of("server.port", "management.server.port")) {
+					if (config.placeholder(setting).isPresent()) {
+						assertThat(expected.get(name)).as(name + " opens " + setting).containsKey(setting);
+						ports.put(config.port(setting, environment), expected.get(name).get(setting));
+					}
+				}
+				assertThat(ports).as(name + ": the ports the app opens").hasSameSizeAs(expected.get(name));
+			}
 			assertThat(container.getPorts().stream().map(ContainerPort::getContainerPort))
 				.as(name + ": every port it opens is declared").containsExactlyInAnyOrderElementsOf(ports.keySet());
 			for (Map.Entry<Integer, Source> port : ports.entrySet()) {
@@ -299,7 +348,7 @@ class KubernetesManifestsTests {
 	@Test
 	void resourcesWhenLimitedThenFitTheImagesJvmOptions() throws IOException {
 		JvmOptions image = JvmOptions.fromDockerfile();
-		for (Deployment deployment : Manifests.ofKind(all, Deployment.class)) {
+		for (Deployment deployment : builtHere()) {
 			String name = deployment.getMetadata().getName();
 			Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
 			Map<String, Quantity> limits = container.getResources().getLimits();
@@ -330,7 +379,8 @@ class KubernetesManifestsTests {
 			PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 			PodSecurityContext podSecurity = pod.getSecurityContext();
 			assertThat(podSecurity.getRunAsNonRoot()).as(name).isTrue();
-			assertThat(podSecurity.getRunAsUser()).as(name + ": the image's user").isEqualTo(imageUser);
+			assertThat(podSecurity.getRunAsUser()).as(name + ": the image's user")
+				.isEqualTo(name.equals(REDIS) ? REDIS_USER : imageUser);
 			assertThat(podSecurity.getSeccompProfile().getType()).as(name).isEqualTo("RuntimeDefault");
 			assertThat(pod.getAutomountServiceAccountToken()).as(name + ": no API token, it never calls the API").isFalse();
 			for (Container container : pod.getContainers()) {
@@ -340,14 +390,16 @@ class KubernetesManifestsTests {
 				assertThat(security.getCapabilities().getDrop()).as(name).containsExactly("ALL");
 				assertThat(security.getCapabilities().getAdd()).as(name).isNullOrEmpty();
 				assertThat(security.getPrivileged()).as(name).isNotEqualTo(Boolean.TRUE);
-				String tmp = container.getVolumeMounts()
+				// the JVM's perf data and Netty's native library; Redis's working directory
+				String writable = name.equals(REDIS) ? "/data" : "/tmp";
+				String mounted = container.getVolumeMounts()
 					.stream()
-					.filter((mount) -> mount.getMountPath().equals("/tmp"))
+					.filter((mount) -> mount.getMountPath().equals(writable))
 					.map((mount) -> mount.getName())
 					.findFirst()
-					.orElseThrow(() -> new AssertionError(name + ": /tmp must be writable (JVM perf data, Netty's native library)"));
-				Volume volume = pod.getVolumes().stream().filter((candidate) -> candidate.getName().equals(tmp)).findFirst().orElseThrow();
-				assertThat(volume.getEmptyDir()).as(name + " /tmp").isNotNull();
+					.orElseThrow(() -> new AssertionError(name + ": " + writable + " must be writable"));
+				Volume volume = pod.getVolumes().stream().filter((candidate) -> candidate.getName().equals(mounted)).findFirst().orElseThrow();
+				assertThat(volume.getEmptyDir()).as(name + " " + writable).isNotNull();
 			}
 		}
 	}
@@ -374,6 +426,11 @@ class KubernetesManifestsTests {
 	}
 
 	// ------------------------------------------------------------------------------------------
+
+	/** The Deployments that run an image built from the project's Dockerfile (all but Redis). */
+	private static List<Deployment> builtHere() {
+		return Manifests.ofKind(all, Deployment.class).stream().filter((deployment) -> !deployment.getMetadata().getName().equals(REDIS)).toList();
+	}
 
 	private static Container container(Deployment deployment, String module) {
 		return deployment.getSpec()
