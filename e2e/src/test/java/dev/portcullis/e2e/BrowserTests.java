@@ -57,4 +57,17 @@ class BrowserTests {
 		}
 	}
 
+	/**
+	 * portcullis-client.js's own retry of a 429 (Retry-After honoured once, only for requests
+	 * that can be repeated), with a stand-in fetch: no gateway, no browser needed.
+	 */
+	@Test
+	void clientWhenAnswered429ThenRetriesOnceAfterRetryAfterAndOnlyWhatCanBeRepeated() throws Exception {
+		BrowserToolchain browser = BrowserToolchain.requireOrSkip();
+		BrowserToolchain.Result run = browser.run("client-retry.test.js", Map.of(), Duration.ofSeconds(60),
+				Path.of("target", "browser-tests", "client-retry.test.log"));
+		assertThat(run.exitCode()).as("node --test client-retry.test.js; its output:%n%s", run.output()).isEqualTo(0);
+		assertThat(run.output()).as("the client tests ran").contains("ℹ pass 4").contains("ℹ fail 0");
+	}
+
 }
