@@ -66,8 +66,20 @@ final class BrowserToolchain {
 	/** Runs {@code node --test} on a script in {@code e2e/browser}; the output goes to {@code log}. */
 	Result run(String script, Map<String, String> environment, Duration timeout, Path log)
 			throws IOException, InterruptedException {
+		return run(List.of(), script, environment, timeout, log);
+	}
+
+	/**
+	 * The same with options for {@code node --test}, such as {@code --test-force-exit} for a
+	 * script whose module under test leaves timers behind.
+	 */
+	Result run(List<String> options, String script, Map<String, String> environment, Duration timeout, Path log)
+			throws IOException, InterruptedException {
 		Files.createDirectories(log.getParent());
-		ProcessBuilder builder = new ProcessBuilder(this.node.toString(), "--test", "--test-reporter=spec", script)
+		List<String> command = new ArrayList<>(List.of(this.node.toString(), "--test", "--test-reporter=spec"));
+		command.addAll(options);
+		command.add(script);
+		ProcessBuilder builder = new ProcessBuilder(command)
 			.directory(this.directory.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile());
