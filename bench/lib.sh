@@ -111,3 +111,9 @@ cpu_per_request() { # ticks wrk-output-file ms|us -> CPU time per request
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
   print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# The java binary a variants file names: "java25" is the first JDK 25 under /usr/lib/jvm, anything
+# else is taken as it is (jvm-compare.sh, startup/rss.sh, startup/startup.sh)
+java_of() { # name-in-file
+  if [ "$1" = java25 ]; then ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1; else echo "$1"; fi
+}

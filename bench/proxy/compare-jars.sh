@@ -100,12 +100,9 @@ load() { # k route secs out
   local t0 t1 other
   t0="$(echo "${pids[$1]}" | ticks_of)"
   measure_start
-  if [ "$2" = cold ]; then
-    timeout $(($3 + 30)) wrk -t2 -c"$CONNS" -d"$3s" --latency -s "$HERE/rr-cookies.lua" "$(url "$1" "$2")" \
-      -- "$RUN/tokens-10k.txt" /api/ >"$4" 2>&1 || true
-  else
-    timeout $(($3 + 30)) wrk -t2 -c"$CONNS" -d"$3s" --latency -H "Cookie: $COOKIE" "$(url "$1" "$2")" >"$4" 2>&1 || true
-  fi
+  local shape=(-H "Cookie: $COOKIE" "$(url "$1" "$2")")
+  [ "$2" != cold ] || shape=(-s "$HERE/rr-cookies.lua" "$(url "$1" "$2")" -- "$RUN/tokens-10k.txt" /api/)
+  timeout $(($3 + 30)) wrk -t2 -c"$CONNS" -d"$3s" --latency "${shape[@]}" >"$4" 2>&1 || true
   other="$(measure_stop)"
   t1="$(echo "${pids[$1]}" | ticks_of)"
   LINE="$(wrk_parse "$4") $other $(cpu_per_request $((t1 - t0)) "$4" us)"
@@ -137,6 +134,7 @@ for r in $(seq 1 "$ROUNDS"); do
   done
 done
 
+measured() { case " $ROUTES " in *" $1 "*) ;; *) return 1 ;; esac; }
 med() { awk -F'\t' -v n="$1" -v r="$2" -v c="$3" 'NR > 1 && $2 == n && $3 == r { print $c }' "$TSV" | median; }
 {
   echo "wrk -t2 -c$CONNS -d${DUR}s, $ROUNDS interleaved rounds (order swapped each round), medians."
@@ -160,13 +158,12 @@ med() { awk -F'\t' -v n="$1" -v r="$2" -v c="$3" 'NR > 1 && $2 == n && $3 == r {
       printf "- %s: %s/%s req/s ratio %.3f; gateway CPU per request %s vs %s µs (%+.1f %%)\n",
         route, a, b, ar / br, ac, bc, 100 * (ac - bc) / bc }'
   done
-  case " $ROUTES " in
-    *" hot "*" public "*|*" public "*" hot "*)
-      for k in 0 1; do
-        awk -v n="${names[$k]}" -v h="$(med "${names[$k]}" hot 10)" -v p="$(med "${names[$k]}" public 10)" 'BEGIN {
-          printf "- %s: access check (hot against public) %+.1f µs CPU per request (%+.1f %%)\n", n, h - p, 100 * (h - p) / p }'
-      done ;;
-  esac
+  if measured hot && measured public; then
+    for k in 0 1; do
+      awk -v n="${names[$k]}" -v h="$(med "${names[$k]}" hot 10)" -v p="$(med "${names[$k]}" public 10)" 'BEGIN {
+        printf "- %s: access check (hot against public) %+.1f µs CPU per request (%+.1f %%)\n", n, h - p, 100 * (h - p) / p }'
+    done
+  fi
 } >"$OUT/summary.md"
 echo
 cat "$OUT/summary.md"

@@ -59,7 +59,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 for i in "${!variants[@]}"; do
   IFS='|' read -r name java opts <<<"${variants[$i]}"
-  if [ "$java" = java25 ]; then java="$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)"; fi
+  java="$(java_of "$java")"
   port=$((9340 + 2 * i))
   port_busy="$(ss -Hltn "sport = :$port" 2>/dev/null || true)"
   [ -z "$port_busy" ] || { echo "port $port in use" >&2; exit 1; }

@@ -77,7 +77,7 @@ fi
 
 for v in "${variants[@]}"; do
   IFS='|' read -r name java opts <<<"$v"
-  if [ "$java" = java25 ]; then java="$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)"; fi
+  java="$(java_of "$java")"
   rm -f "$RUN/rss.peak"
   if [ "$AUTH" = 0 ]; then
     for p in 9370 9371; do [ -z "$(ss -Hltn "sport = :$p")" ] || { echo "port $p in use" >&2; exit 1; }; done

@@ -67,13 +67,7 @@ MEM17="-XX:+UseParallelGC -Xms256m -Xmx256m"
 MEM25="$MEM17 --enable-native-access=ALL-UNNAMED"
 variants=()
 if [ -n "$VARIANTS_FILE" ]; then
-  java25="$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1 || true)"
-  while IFS= read -r line; do
-    [ -n "$line" ] && [ "${line:0:1}" != "#" ] || continue
-    # "java25" in the java column: the first JDK 25 under /usr/lib/jvm (as in jvm-compare.sh)
-    case "$line" in *"|java25|"*) line="${line/|java25|/|$java25|}" ;; esac
-    variants+=("$line")
-  done <"$VARIANTS_FILE"
+  while IFS= read -r line; do [ -n "$line" ] && [ "${line:0:1}" != "#" ] && variants+=("$line"); done <"$VARIANTS_FILE"
 else
   variants+=("jdk17-jar|java|$MEM17|jar" "jdk17-cds|java|$MEM17|cds")
   jdk25="$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -n 1 || true)"
@@ -206,6 +200,7 @@ declare -A JAR OPTS
 echo "preparing variants (extracting jars, training runs)"
 for v in "${variants[@]}"; do
   IFS='|' read -r name java opts mode <<<"$v"
+  java="$(java_of "$java")"
   for app in gateway auth; do
     if [ "$app" = gateway ] && [ "$GATEWAY" = 0 ]; then continue; fi
     if [ "$app" = auth ] && [ "$AUTH" = 0 ]; then continue; fi
@@ -220,6 +215,7 @@ printf 'round\tapp\tvariant\tfirst_200_ms\tready_ms\trss_kb\tcpu_ms\n' >"$TSV"
 for r in $(seq 1 "$ROUNDS"); do
   for v in "${variants[@]}"; do
     IFS='|' read -r name java _ _ <<<"$v"
+    java="$(java_of "$java")"
     for app in "${apps[@]}"; do
       ready="-" cpu="-"
       case "$app" in
