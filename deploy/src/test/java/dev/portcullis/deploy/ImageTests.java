@@ -113,6 +113,52 @@ class ImageTests {
 		return ignored;
 	}
 
+	/**
+	 * {@code ./quickstart} and the image run each app with the same JVM options, the auth service's
+	 * heap and young generation from the same formula: two copies written by hand, held together
+	 * here so that a change to one cannot leave the other behind.
+	 */
+	@Test
+	void jvmOptionsWhenShippedThenQuickstartRunsEachAppAsTheImageDoes() throws IOException {
+		String dockerfile = Files.readString(Manifests.REPO.resolve("Dockerfile"));
+		String quickstart = Files.readString(Manifests.REPO.resolve("quickstart"));
+		JvmOptions image = JvmOptions.fromDockerfile();
+		// what both add to every app on Java 25, the image's JDK
+		List<String> imageExtra = words(find(dockerfile, "echo \"\\$opts ([^\"]+)\" > /app/jvm.options"));
+		List<String> quickstartExtra = new ArrayList<>(words(find(quickstart, "local common=\"([^\"]+)\"")));
+		quickstartExtra.addAll(words(find(quickstart, "if \\[ \"\\$\\{java_major%%\\.\\*}\" -ge 25 ]; then common=\"\\$common ([^\"]+)\"")));
+		quickstartExtra.add(find(quickstart, "java_extra=\"(--enable-native-access=ALL-UNNAMED)\""));
+		Matcher auth = Pattern.compile("auth-service\\) local h=\\$\\(\\((\\d+) \\+ (\\d+) \\* \\$\\(nproc\\)\\)\\); "
+				+ "\\[ \"\\$h\" -ge (\\d+) ] \\|\\| h=\\3\\s+echo \"\\$common ([^\"]+)\" ;;").matcher(quickstart);
+		assertThat(auth.find()).as("quickstart's auth-service options and heap formula").isTrue();
+		assertThat(List.of(Integer.parseInt(auth.group(1)), Integer.parseInt(auth.group(2)), Integer.parseInt(auth.group(3))))
+			.as("the auth service's heap: base, per core, least")
+			.containsExactly(image.heapBase(), image.heapPerCore(), image.heapMinimum());
+		String youngInImage = find(dockerfile, "s/@YOUNG@/\\$\\(\\(h - (\\d+)\\)\\)/g");
+		String authOptions = auth.group(4).replace("${h}", "@HEAP@").replace("$((h - " + youngInImage + "))", "@YOUNG@");
+		Map<String, String> quickstartOptions = Map.of("auth-service", authOptions,
+				"gateway", find(quickstart, "\\s+gateway\\) echo \"\\$common ([^\"]+)\" ;;"),
+				"*", find(quickstart, "\\s+\\*\\) echo \"\\$common ([^\"]+)\" ;;"));
+		for (Map.Entry<String, String> app : quickstartOptions.entrySet()) {
+			List<String> fromQuickstart = new ArrayList<>(words(app.getValue()));
+			fromQuickstart.addAll(quickstartExtra);
+			List<String> fromImage = new ArrayList<>(words(image.options().get(app.getKey())));
+			fromImage.addAll(imageExtra);
+			assertThat(fromQuickstart).as(app.getKey() + ": quickstart's options are the image's")
+				.containsExactlyInAnyOrderElementsOf(fromImage);
+		}
+	}
+
+	private static String find(String text, String regex) {
+		Matcher matcher = Pattern.compile(regex).matcher(text);
+		assertThat(matcher.find()).as(regex).isTrue();
+		return matcher.group(1);
+	}
+
+	private static List<String> words(String line) {
+		return List.of(line.trim().split("\\s+"));
+	}
+
 	private static Pattern glob(String pattern) {
 		StringBuilder regex = new StringBuilder();
 		for (int i = 0; i < pattern.length(); i++) {
